@@ -1,0 +1,38 @@
+// Call steps as small command objects, each run against the call it is given. A flow is a
+// list of them; the routing issue grows this into menus, gates and queues.
+import type { CallChannel } from '../telephony/port.ts';
+
+export interface CallContext {
+  call: CallChannel;
+  /** Set by the Answer step: the instant the caller was connected. */
+  answeredAt: number | null;
+  now(): number;
+}
+
+export interface CallStep {
+  readonly name: string;
+  run(ctx: CallContext): Promise<void>;
+}
+
+export class Answer implements CallStep {
+  readonly name = 'answer';
+  async run(ctx: CallContext): Promise<void> {
+    await ctx.call.answer();
+    ctx.answeredAt = ctx.now();
+  }
+}
+
+export class Play implements CallStep {
+  readonly name = 'play';
+  constructor(readonly media: string) {}
+  async run(ctx: CallContext): Promise<void> {
+    await ctx.call.play(this.media);
+  }
+}
+
+export class Hangup implements CallStep {
+  readonly name = 'hangup';
+  async run(ctx: CallContext): Promise<void> {
+    await ctx.call.hangup();
+  }
+}

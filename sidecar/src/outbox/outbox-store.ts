@@ -1,0 +1,105 @@
+// The outbox table: a row is committed in the same transaction as the fact it reports, and a
+// worker delivers it. Rows are claimed with a lease token by a conditional UPDATE, so two
+// sidecar processes never send the same row at the same time.
+import { randomUUID } from 'node:crypto';
+import { In, IsNull, LessThan, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import type { Clock } from '../ports.ts';
+import { OutboxEntity, OutboxState, type OutboxRow } from '../store/entities.ts';
+
+export interface NewOutboxItem {
+  portalId: string;
+  kind: string;
+  dedupeKey: string;
+  payload: unknown;
+}
+
+export class OutboxStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds a row inside the caller's transaction. */
+  async add(manager: EntityManager, item: NewOutboxItem): Promise<void> {
+    const now = this.clock.now();
+    await manager.getRepository(OutboxEntity).insert({
+      id: randomUUID(),
+      portalId: item.portalId,
+      kind: item.kind,
+      dedupeKey: item.dedupeKey,
+      payload: JSON.stringify(item.payload),
+      state: OutboxState.Pending,
+      attempts: 0,
+      nextAttemptAt: now,
+      lockToken: null,
+      lockedUntil: null,
+      remoteId: null,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    });
+  }
+
+  /** Claims up to `limit` due rows for `leaseMs`; returns them. */
+  async claimDue(limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const repo = this.ds.getRepository(OutboxEntity);
+    const now = this.clock.now();
+    const due = await repo.find({
+      select: { id: true },
+      where: [
+        { state: OutboxState.Pending, nextAttemptAt: LessThanOrEqual(now), lockedUntil: IsNull() },
+        { state: OutboxState.Pending, nextAttemptAt: LessThanOrEqual(now), lockedUntil: LessThan(now) },
+      ],
+      order: { nextAttemptAt: 'ASC' },
+      take: limit,
+    });
+    if (due.length === 0) return [];
+    const token = randomUUID();
+    const ids = due.map((r) => r.id);
+    // The lease condition is repeated in the UPDATE: whoever loses the race updates nothing.
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ lockToken: token, lockedUntil: now + leaseMs })
+      .where({ id: In(ids), state: OutboxState.Pending })
+      .andWhere('(locked_until IS NULL OR locked_until < :now)', { now })
+      .execute();
+    return repo.find({ where: { lockToken: token, state: OutboxState.Pending } });
+  }
+
+  async markSent(row: OutboxRow, remoteId: string | null): Promise<void> {
+    await this.ds.getRepository(OutboxEntity).update(
+      { id: row.id, lockToken: row.lockToken ?? '' },
+      { state: OutboxState.Sent, remoteId, sentAt: this.clock.now(), lockToken: null, lockedUntil: null, lastError: null },
+    );
+  }
+
+  async retryLater(row: OutboxRow, error: string, delayMs: number, remoteId?: string | null): Promise<void> {
+    await this.ds.getRepository(OutboxEntity).update(
+      { id: row.id, lockToken: row.lockToken ?? '' },
+      {
+        attempts: row.attempts + 1,
+        nextAttemptAt: this.clock.now() + delayMs,
+        lastError: error.slice(0, 1000),
+        lockToken: null,
+        lockedUntil: null,
+        ...(remoteId ? { remoteId } : {}),
+      },
+    );
+  }
+
+  async markDead(row: OutboxRow, error: string): Promise<void> {
+    await this.ds.getRepository(OutboxEntity).update(
+      { id: row.id, lockToken: row.lockToken ?? '' },
+      { state: OutboxState.Dead, attempts: row.attempts + 1, lastError: error.slice(0, 1000), lockToken: null, lockedUntil: null },
+    );
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.ds.getRepository(OutboxEntity).count({ where: { state: OutboxState.Pending } });
+  }
+
+  async byDedupeKey(dedupeKey: string): Promise<OutboxRow | null> {
+    return this.ds.getRepository(OutboxEntity).findOne({ where: { dedupeKey } });
+  }
+}
