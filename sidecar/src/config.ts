@@ -9,7 +9,7 @@ const bool = z
 const port = z.coerce.number().int().min(0).max(65535);
 
 const url = (protocols: readonly string[]) =>
-  z.url().refine((u) => protocols.includes(new URL(u).protocol), {
+  z.url().refine((u) => !URL.canParse(u) || protocols.includes(new URL(u).protocol), {
     message: `must be a ${protocols.join(' or ')} URL`,
   });
 

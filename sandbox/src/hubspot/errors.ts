@@ -100,6 +100,7 @@ export function notFoundRoute(req: Request, _res: Response, next: NextFunction):
 }
 
 interface BodyParserError {
+  name?: unknown;
   type?: unknown;
   status?: unknown;
   message?: unknown;
@@ -111,6 +112,9 @@ export function toHubSpotError(err: unknown): HubSpotError {
   const e = (typeof err === 'object' && err !== null ? err : {}) as BodyParserError;
   if (e.type === 'entity.parse.failed') {
     return validation(`Invalid input JSON: ${String(e.message)}`);
+  }
+  if (e.name === 'MulterError') {
+    return validation(`Invalid multipart body: ${String(e.message)}`);
   }
   if (e.type === 'entity.too.large') {
     return new HubSpotError(413, 'VALIDATION_ERROR', 'Request entity too large');

@@ -135,7 +135,10 @@ function deals(): PropertyDef[] {
     b('dealstage', 'enumeration', { required: true, fieldType: 'radio', options: stages }),
     b('pipeline', 'enumeration', { options: Object.keys(DEAL_PIPELINES) }),
     b('closedate', 'datetime'),
-    b('dealtype', 'enumeration', { fieldType: 'radio', options: ['newbusiness', 'existingbusiness'] }),
+    b('dealtype', 'enumeration', {
+      fieldType: 'radio',
+      options: ['newbusiness', 'existingbusiness'],
+    }),
     b('description', 'string', { fieldType: 'textarea' }),
   ];
 }

@@ -1,22 +1,10 @@
 // Shared types of the HubSpot sandbox's store.
 
 export type ObjectTypeName =
-  | 'contacts'
-  | 'companies'
-  | 'deals'
-  | 'tickets'
-  | 'calls'
-  | 'communications'
-  | 'notes';
+  'contacts' | 'companies' | 'deals' | 'tickets' | 'calls' | 'communications' | 'notes';
 
 export type PropertyType =
-  | 'string'
-  | 'number'
-  | 'date'
-  | 'datetime'
-  | 'enumeration'
-  | 'bool'
-  | 'phone_number';
+  'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool' | 'phone_number';
 
 export interface PropertyOption {
   label: string;

@@ -85,7 +85,9 @@ function checkValue(
 
 function checkEnum(portal: Portal, def: PropertyDef, value: string) {
   const allowed =
-    def.check === 'owner' ? portal.owners.map((o) => o.id) : (def.options ?? []).map((o) => o.value);
+    def.check === 'owner'
+      ? portal.owners.map((o) => o.id)
+      : (def.options ?? []).map((o) => o.value);
   const parts = def.fieldType === 'checkbox' ? value.split(';') : [value];
   for (const part of parts) {
     if (allowed.includes(part)) continue;
@@ -112,7 +114,8 @@ function checkString(state: SandboxState, portal: Portal, def: PropertyDef, valu
   }
   switch (def.check) {
     case 'email':
-      if (!EMAIL.test(value)) return err(name, 'INVALID_EMAIL', `Email address ${value} is invalid`);
+      if (!EMAIL.test(value))
+        return err(name, 'INVALID_EMAIL', `Email address ${value} is invalid`);
       return { value: value.toLowerCase() };
     case 'https':
       if (!isHttpsUrl(value, state.config.allowHttpUrls)) {
@@ -178,7 +181,7 @@ export function validateProperties(
       errors.push(err(name, 'INVALID_PROPERTY_VALUE', msg));
       continue;
     }
-    const checked = checkValue(state, portal, def, String(rawValue as string | number | boolean));
+    const checked = checkValue(state, portal, def, String(rawValue));
     if ('isValid' in checked) errors.push(checked);
     else out[name] = checked.value;
   }

@@ -5,6 +5,7 @@ import { talkDurationMs, type FinishedCall } from '../domain/call.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
 import type { CallOutboxPayload } from '../crm/call-sender.ts';
 import { CallRecordEntity } from './entities.ts';
+import { inTransaction } from './transactions.ts';
 
 export class CallLog {
   constructor(
@@ -13,7 +14,7 @@ export class CallLog {
   ) {}
 
   async record(call: FinishedCall, channelId: string, hangupCause: string, payload: CallOutboxPayload): Promise<void> {
-    await this.ds.transaction(async (manager) => {
+    await inTransaction(this.ds, async (manager) => {
       await manager.getRepository(CallRecordEntity).insert({
         id: call.id,
         portalId: call.portalId,

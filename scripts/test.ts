@@ -1,0 +1,69 @@
+// npm test: unit and integration tests on the real parts. Starts a dedicated Asterisk sandbox
+// (its own ports, so it can run beside `npm start`), gives MariaDB runs a fresh database, and
+// runs every *.test.ts with node's test runner, one file at a time (they share the PBX).
+import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { AsteriskSandbox } from '../asterisk/sandbox.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const filter = process.argv.slice(2);
+
+async function testFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(path.join(root, dir), { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+async function freshMysqlDatabase(url: string): Promise<string> {
+  const mysql = await import('mysql2/promise');
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const name = 'centralino_test';
+  const conn = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
+  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await conn.end();
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+const asterisk = new AsteriskSandbox({ name: 'test', ariPort: 18088, sipPort: 15060, trunkPeerPort: 15070, rtpStart: 30000 });
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  TEST_ARI_URL: asterisk.ariUrl,
+  TEST_ARI_USERNAME: asterisk.ariUsername,
+  TEST_ARI_PASSWORD: asterisk.ariPassword,
+  TEST_SIP_PORT: String(asterisk.sipPort),
+  TEST_TRUNK_PEER_PORT: String(asterisk.trunkPeerPort),
+  TEST_ASTERISK_NAME: asterisk.name,
+};
+if (process.env.DATABASE_URL?.match(/^(mysql|mariadb):/)) {
+  env.DATABASE_URL = await freshMysqlDatabase(process.env.DATABASE_URL);
+  console.log(`database: MariaDB/MySQL (${new URL(env.DATABASE_URL).pathname.slice(1)})`);
+} else {
+  delete env.DATABASE_URL;
+  console.log('database: embedded SQLite');
+}
+
+let files = [...(await testFiles('test/unit')), ...(await testFiles('test/integration'))];
+if (filter.length > 0) files = files.filter((f) => filter.some((needle) => f.includes(needle)));
+
+await asterisk.start();
+console.log(`Asterisk sandbox up: ARI ${asterisk.ariUrl}, SIP 127.0.0.1:${asterisk.sipPort}`);
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+await asterisk.stop();
+process.exit(code);

@@ -1,0 +1,24 @@
+// What the test runner (scripts/test.ts) tells each test file about the shared real parts.
+import { AsteriskSandbox } from '../../asterisk/sandbox.ts';
+
+export const ari = {
+  url: process.env.TEST_ARI_URL ?? 'http://127.0.0.1:18088',
+  username: process.env.TEST_ARI_USERNAME ?? 'centralino',
+  password: process.env.TEST_ARI_PASSWORD ?? 'centralino',
+};
+
+/** Same instance the runner started; tests that kill and restart Asterisk use it. */
+export function testAsterisk(): AsteriskSandbox {
+  return new AsteriskSandbox({
+    name: process.env.TEST_ASTERISK_NAME ?? 'test',
+    ariPort: Number(new URL(ari.url).port),
+    sipPort: Number(process.env.TEST_SIP_PORT ?? 15060),
+    trunkPeerPort: Number(process.env.TEST_TRUNK_PEER_PORT ?? 15070),
+    rtpStart: 30000,
+  });
+}
+
+/** Database for this test file: the runner's MariaDB, or a fresh SQLite file. */
+export function testDatabaseUrl(tag: string): string {
+  return process.env.DATABASE_URL ?? `sqlite:/tmp/centralino-test/${tag}-${process.pid}-${Date.now()}.sqlite`;
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AriRest } from '../../sidecar/src/telephony/ari-rest.ts';
+import { CallSession } from '../../sidecar/src/telephony/call-session.ts';
+import { CallEndedError } from '../../sidecar/src/telephony/port.ts';
+import { createLogger } from '../../sidecar/src/ops/logger.ts';
+
+function fakeAri(onPlay: (playbackId: string) => void): AriRest & { hungUp: string[] } {
+  const hungUp: string[] = [];
+  return {
+    hungUp,
+    answer: () => Promise.resolve(),
+    play: (_c, playbackId) => {
+      onPlay(playbackId);
+      return Promise.resolve();
+    },
+    hangup: (id) => {
+      hungUp.push(id);
+      return Promise.resolve();
+    },
+    playbackExists: () => Promise.resolve(false),
+    channelsInApp: () => Promise.resolve([]),
+  };
+}
+
+const info = { id: 'ch-1', callerNumber: '+390577111222', callerName: '', args: ['inbound', '100'], state: 'Ring' };
+const log = createLogger('silent');
+
+test('a playback finished before the HTTP answer still completes play()', async () => {
+  let session!: CallSession;
+  const ari = fakeAri((playbackId) => session.push({ type: 'PlaybackFinished', playbackId, failed: false, receivedAt: 0 }));
+  session = new CallSession(info, ari, { now: () => 0 }, log);
+  assert.equal(await session.play('sound:hello-world'), 'done');
+});
+
+test('hang-up rejects the running step and ends the call once, with the cause', async () => {
+  let clock = 1000;
+  const session = new CallSession(info, fakeAri(() => undefined), { now: () => clock }, log);
+  const playing = session.play('sound:hello-world');
+  clock = 2500;
+  session.push({ type: 'ChannelHangupRequest', cause: 'Normal Clearing', receivedAt: clock });
+  session.push({ type: 'StasisEnd', receivedAt: clock });
+  session.push({ type: 'ChannelDestroyed', cause: 'ignored', receivedAt: clock });
+  await assert.rejects(playing, CallEndedError);
+  const end = await session.ended;
+  assert.deepEqual(end, { at: 2500, cause: 'Normal Clearing', by: 'caller' });
+  await assert.rejects(session.answer(), CallEndedError);
+});
+
+test('events are handled in arrival order and lag is reported per event', async () => {
+  const lags: number[] = [];
+  let clock = 100;
+  const session = new CallSession(info, fakeAri(() => undefined), { now: () => clock }, log, (ms) => lags.push(ms));
+  const first = session.play('a');
+  const second = session.play('b');
+  await Promise.resolve();
+  clock = 130;
+  session.push({ type: 'StasisEnd', receivedAt: 120 });
+  await assert.rejects(first, CallEndedError);
+  await assert.rejects(second, CallEndedError);
+  assert.deepEqual(lags, [10]);
+});
+
+test('after a reconnect, a channel that vanished ends its session as lost', async () => {
+  const session = new CallSession(info, fakeAri(() => undefined), { now: () => 5 }, log);
+  await session.resync(false);
+  assert.equal((await session.ended).by, 'lost');
+});
