@@ -68,7 +68,8 @@ export const configSchema = z.object({
     .default('IT'),
   GREETING_MEDIA: z.string().min(1).default('sound:hello-world'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(50),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  OUTBOX_RETRY_CAP_MS: z.coerce.number().int().min(100).default(300_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(30000),
   METRICS_ENABLED: bool.default(true),
 });

@@ -58,6 +58,8 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
   const outboxStore = new OutboxStore(ds, clock);
   const outbox = new OutboxWorker(outboxStore, [new CallSender(portals, limiter, directory)], log.child({ part: 'outbox' }), {
     pollMs: config.OUTBOX_POLL_MS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+    retryCapMs: config.OUTBOX_RETRY_CAP_MS,
   });
   const callLog = new CallLog(ds, outboxStore);
 

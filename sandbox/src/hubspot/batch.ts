@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import { conflict, tooManyInputs, validation } from './errors.ts';
 import { bodyOf, iso, ok, param, portalOf } from './http.ts';
 import { objectType, singularOf } from './object-types.ts';
-import { applyAssociations, planInlineAssociations } from './associations.ts';
+import { applyAssociations, planInlineAssociations } from './assoc-specs.ts';
 import { lookup, onlyKeys } from './objects.ts';
 import {
   archiveRecord,

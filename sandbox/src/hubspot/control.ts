@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { associationsOf } from './assoc-store.ts';
-import { applyAssociations, planInlineAssociations } from './associations.ts';
+import { applyAssociations, planInlineAssociations } from './assoc-specs.ts';
 import { registerCallback, type RegisterCallbackInput } from './automation.ts';
 import { validation } from './errors.ts';
 import type { FaultConfig, Faults } from './faults.ts';

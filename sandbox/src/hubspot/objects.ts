@@ -1,6 +1,6 @@
 // CRM objects v3: create, read, update, archive, list.
 import express, { type Request, type Router } from 'express';
-import { applyAssociations, planInlineAssociations } from './associations.ts';
+import { applyAssociations, planInlineAssociations } from './assoc-specs.ts';
 import { notFound, validation } from './errors.ts';
 import { bodyOf, ok, param, portalOf, queryInt, queryList, queryString } from './http.ts';
 import { findObjectType, objectType } from './object-types.ts';

@@ -176,7 +176,11 @@ export function validateProperties(
       out[name] = null;
       continue;
     }
-    if (!['string', 'number', 'boolean'].includes(typeof rawValue)) {
+    if (
+      typeof rawValue !== 'string' &&
+      typeof rawValue !== 'number' &&
+      typeof rawValue !== 'boolean'
+    ) {
       const msg = `Property "${name}" must be a string, number or boolean`;
       errors.push(err(name, 'INVALID_PROPERTY_VALUE', msg));
       continue;

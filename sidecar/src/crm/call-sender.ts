@@ -59,7 +59,7 @@ export class CallSender implements OutboxSender {
     } catch (err) {
       const e = classifyCrmError(err);
       for (const { row } of payloads) {
-        results.set(row.id, e.retryable ? { outcome: 'retry', error: e.message, ...(e.retryAfterMs ? { afterMs: e.retryAfterMs } : {}) } : { outcome: 'dead', error: e.message });
+        results.set(row.id, e.retryable ? { outcome: 'retry', error: e.message } : { outcome: 'dead', error: e.message });
       }
     }
     return results;

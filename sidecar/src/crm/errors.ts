@@ -5,7 +5,6 @@ export class CrmError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly status?: number,
-    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'CrmError';
@@ -28,10 +27,8 @@ export function classifyCrmError(err: unknown): CrmError {
     // No HTTP answer at all: connection refused or reset, DNS, timeout.
     return new CrmError(`HubSpot unreachable: ${e.message ?? String(err)}`, true);
   }
-  if (status === 429) {
-    const interval = Number(e.headers?.['x-hubspot-ratelimit-interval-milliseconds'] ?? 10_000);
-    return new CrmError(`HubSpot rate limit: ${body.slice(0, 300)}`, true, status, interval);
-  }
+  // 429: our limiter already paces under HubSpot's window; backoff covers a shared budget.
+  if (status === 429) return new CrmError(`HubSpot rate limit: ${body.slice(0, 300)}`, true, status);
   if (status >= 500) return new CrmError(`HubSpot ${status}: ${body.slice(0, 300)}`, true, status);
   // 401 with an expired OAuth token is retryable once the token is refreshed (OAuth issue);
   // in single-account mode it means a wrong token, which retrying will not fix.

@@ -281,7 +281,7 @@ export class TypeOrmJobRepository implements JobRepository {
         continue; // removed between the update and the read
       }
       try {
-        return await this.insert({ ...props, type: 'single' }, by, key);
+        return await this.insert({ ...props, type: 'single' }, by, null);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // another process inserted it first: update it
       }

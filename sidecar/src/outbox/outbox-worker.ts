@@ -1,6 +1,7 @@
 // Delivers outbox rows: claims due rows, hands each kind's batch to its sender, and records
 // the outcome. Retryable failures (429, 5xx, outage) wait with capped backoff and are never
 // dropped; permanent refusals go to the dead-letter state with HubSpot's message.
+import { EventEmitter } from 'node:events';
 import { backoffMs } from '../domain/backoff.ts';
 import type { Logger } from '../ports.ts';
 import type { OutboxRow } from '../store/entities.ts';
@@ -8,7 +9,7 @@ import type { OutboxStore } from './outbox-store.ts';
 
 export type DeliveryResult =
   | { outcome: 'sent'; remoteId: string | null }
-  | { outcome: 'retry'; error: string; remoteId?: string | null; afterMs?: number }
+  | { outcome: 'retry'; error: string; remoteId?: string | null }
   | { outcome: 'dead'; error: string };
 
 export interface OutboxSender {
@@ -25,7 +26,13 @@ export interface OutboxWorkerOptions {
   retryCapMs?: number;
 }
 
-export class OutboxWorker {
+type OutboxEvents = {
+  delivered: [row: OutboxRow, remoteId: string | null];
+  deferred: [row: OutboxRow, error: string];
+  dead: [row: OutboxRow, error: string];
+};
+
+export class OutboxWorker extends EventEmitter<OutboxEvents> {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = true;
@@ -38,6 +45,7 @@ export class OutboxWorker {
     private readonly log: Logger,
     private readonly opts: OutboxWorkerOptions,
   ) {
+    super();
     for (const s of senders) this.senders.set(s.kind, s);
   }
 
@@ -123,17 +131,20 @@ export class OutboxWorker {
       switch (result.outcome) {
         case 'sent':
           await this.store.markSent(row, result.remoteId);
+          this.emit('delivered', row, result.remoteId);
           break;
         case 'retry': {
           const delay =
-            result.afterMs ?? backoffMs(row.attempts, this.opts.retryBaseMs ?? 1000, this.opts.retryCapMs ?? 300_000);
+            backoffMs(row.attempts, this.opts.retryBaseMs ?? 1000, this.opts.retryCapMs ?? 300_000);
           this.log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, delay, error: result.error }, 'outbox delivery deferred');
           await this.store.retryLater(row, result.error, delay, result.remoteId);
+          this.emit('deferred', row, result.error);
           break;
         }
         case 'dead':
           this.log.error({ outboxId: row.id, kind: row.kind, error: result.error }, 'outbox row refused for good');
           await this.store.markDead(row, result.error);
+          this.emit('dead', row, result.error);
           break;
       }
     }

@@ -1,0 +1,28 @@
+// The HubSpot sandbox in-process, with one portal, for tests that assert on what the CRM shows.
+import { createHubSpotSandbox, type HubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
+
+export interface TestHubSpot {
+  sandbox: HubSpotSandbox;
+  running: RunningSandbox;
+  portalId: number;
+  accessToken: string;
+  /** Environment that points a sidecar at this portal. */
+  env: Record<string, string>;
+}
+
+export async function startTestHubSpot(): Promise<TestHubSpot> {
+  const sandbox = createHubSpotSandbox({ defaultPortal: { portalId: 4242 } });
+  const running = await sandbox.listen(0);
+  const portal = sandbox.defaultPortal!;
+  return {
+    sandbox,
+    running,
+    portalId: portal.portalId,
+    accessToken: portal.accessToken,
+    env: {
+      HUBSPOT_API_BASE_URL: running.url,
+      HUBSPOT_ACCESS_TOKEN: portal.accessToken,
+      HUBSPOT_PORTAL_ID: String(portal.portalId),
+    },
+  };
+}
