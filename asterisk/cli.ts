@@ -27,7 +27,9 @@ switch (command) {
     break;
   case 'start':
     await sandbox.start();
-    console.log(`Asterisk sandbox '${sandbox.name}' up: ARI ${sandbox.ariUrl}, SIP udp/127.0.0.1:${sandbox.sipPort}`);
+    console.log(
+      `Asterisk sandbox '${sandbox.name}' up: ARI ${sandbox.ariUrl}, SIP udp/127.0.0.1:${sandbox.sipPort}`,
+    );
     break;
   case 'stop':
     await sandbox.stop();
@@ -43,6 +45,8 @@ switch (command) {
     process.stdout.write(await sandbox.cli(rest.join(' ')));
     break;
   default:
-    console.error(`unknown command '${command}': provision | start | stop | status | cli <command>`);
+    console.error(
+      `unknown command '${command}': provision | start | stop | status | cli <command>`,
+    );
     process.exitCode = 2;
 }

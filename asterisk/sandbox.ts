@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const SANDBOX_ROOT = process.env.ASTERISK_SANDBOX_ROOT ?? '/var/cache/centralino/asterisk-root';
+export const SANDBOX_ROOT =
+  process.env.ASTERISK_SANDBOX_ROOT ?? '/var/cache/centralino/asterisk-root';
 
 export interface AsteriskSandboxOptions {
   name?: string;
@@ -97,7 +98,9 @@ export class AsteriskSandbox {
   /** Pid of the running instance, if any. */
   async pid(): Promise<number | undefined> {
     try {
-      const pid = Number((await readFile(this.hostPath(`${this.instanceDir}/run/asterisk.pid`), 'utf8')).trim());
+      const pid = Number(
+        (await readFile(this.hostPath(`${this.instanceDir}/run/asterisk.pid`), 'utf8')).trim(),
+      );
       process.kill(pid, 0);
       return pid;
     } catch {
@@ -125,7 +128,9 @@ export class AsteriskSandbox {
   async isReady(): Promise<boolean> {
     try {
       const res = await fetch(`${this.ariUrl}/ari/asterisk/info`, {
-        headers: { authorization: `Basic ${Buffer.from(`${this.ariUsername}:${this.ariPassword}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${this.ariUsername}:${this.ariPassword}`).toString('base64')}`,
+        },
         signal: AbortSignal.timeout(1000),
       });
       return res.ok;
@@ -134,7 +139,10 @@ export class AsteriskSandbox {
     }
   }
 
-  async waitReady(timeoutMs = 30_000, failed: () => string | undefined = () => undefined): Promise<void> {
+  async waitReady(
+    timeoutMs = 30_000,
+    failed: () => string | undefined = () => undefined,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     // Polling is the only readiness signal Asterisk offers from outside: there is no event to
     // wait on before its HTTP server is up.
@@ -142,13 +150,24 @@ export class AsteriskSandbox {
       if (await this.isReady()) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const tail = await readFile(this.hostPath(`${this.instanceDir}/log/console.log`), 'utf8').catch(() => '');
-    throw new Error(`Asterisk sandbox '${this.name}' ${failed() ?? `not ready after ${timeoutMs} ms`}\n${tail.slice(-2000)}`);
+    const tail = await readFile(this.hostPath(`${this.instanceDir}/log/console.log`), 'utf8').catch(
+      () => '',
+    );
+    throw new Error(
+      `Asterisk sandbox '${this.name}' ${failed() ?? `not ready after ${timeoutMs} ms`}\n${tail.slice(-2000)}`,
+    );
   }
 
   /** Runs an Asterisk CLI command against this instance. */
   async cli(command: string): Promise<string> {
-    const { stdout } = await run('chroot', [SANDBOX_ROOT, 'asterisk', '-C', this.confFile, '-rx', command]);
+    const { stdout } = await run('chroot', [
+      SANDBOX_ROOT,
+      'asterisk',
+      '-C',
+      this.confFile,
+      '-rx',
+      command,
+    ]);
     return stdout;
   }
 
@@ -191,4 +210,3 @@ async function waitGone(pid: number, timeoutMs: number): Promise<boolean> {
   }
   return false;
 }
-

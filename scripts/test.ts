@@ -34,7 +34,13 @@ async function freshMysqlDatabase(url: string): Promise<string> {
   return u.toString();
 }
 
-const asterisk = new AsteriskSandbox({ name: 'test', ariPort: 18088, sipPort: 15060, trunkPeerPort: 15070, rtpStart: 30000 });
+const asterisk = new AsteriskSandbox({
+  name: 'test',
+  ariPort: 18088,
+  sipPort: 15060,
+  trunkPeerPort: 15070,
+  rtpStart: 30000,
+});
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   TEST_ARI_URL: asterisk.ariUrl,

@@ -20,16 +20,14 @@ const databaseUrl = z
   });
 
 // 32 bytes, given as 64 hex digits or base64. Encrypts OAuth tokens at rest (AES-256-GCM).
-const encryptionKey = z
-  .string()
-  .transform((v, ctx) => {
-    const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-    if (key.length !== 32) {
-      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes (64 hex digits or base64)' });
-      return z.NEVER;
-    }
-    return key;
-  });
+const encryptionKey = z.string().transform((v, ctx) => {
+  const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes (64 hex digits or base64)' });
+    return z.NEVER;
+  }
+  return key;
+});
 
 export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,9 +52,15 @@ export const configSchema = z.object({
   HUBSPOT_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).default(1500),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(100),
 
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/, 'AC + 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-f]{32}$/, 'AC + 32 hex digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
-  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +390577000000').optional(),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'E.164, e.g. +390577000000')
+    .optional(),
   TWILIO_API_BASE_URL: url(['http:', 'https:']).default('https://api.twilio.com'),
 
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
@@ -86,7 +90,9 @@ export class ConfigError extends Error {
 /** Parses the environment; throws a ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "unset": shells and .env files produce them all the time.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(

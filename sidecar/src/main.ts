@@ -44,7 +44,10 @@ export interface SidecarOverrides {
   log?: Logger;
 }
 
-export async function startSidecar(config: Config, overrides: SidecarOverrides = {}): Promise<Sidecar> {
+export async function startSidecar(
+  config: Config,
+  overrides: SidecarOverrides = {},
+): Promise<Sidecar> {
   const clock = overrides.clock ?? systemClock;
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const ds = await openDataSource(databaseUrlOf(config), { migrate: true });
@@ -56,14 +59,25 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
   const limiter = new SlidingWindowLimiter(config.HUBSPOT_RATE_LIMIT_PER_10S, 10_000, clock);
   const directory = new HubSpotContactDirectory(portals, limiter, clock);
   const outboxStore = new OutboxStore(ds, clock);
-  const outbox = new OutboxWorker(outboxStore, [new CallSender(portals, limiter, directory)], log.child({ part: 'outbox' }), {
-    pollMs: config.OUTBOX_POLL_MS,
-    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
-    retryCapMs: config.OUTBOX_RETRY_CAP_MS,
-  });
+  const outbox = new OutboxWorker(
+    outboxStore,
+    [new CallSender(portals, limiter, directory)],
+    log.child({ part: 'outbox' }),
+    {
+      pollMs: config.OUTBOX_POLL_MS,
+      retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+      retryCapMs: config.OUTBOX_RETRY_CAP_MS,
+    },
+  );
   const callLog = new CallLog(ds, outboxStore);
 
-  let metrics: Metrics | undefined;
+  // Gauges read the telephony and outbox state at scrape time.
+  const metrics = new Metrics({
+    activeCalls: () => telephony.status().activeCalls,
+    outboxDepth: () => outboxStore.pendingCount(),
+    ariConnected: () => telephony.status().connected,
+  });
+  const m = metrics;
   const telephony = new AriTelephony(
     {
       url: config.ARI_URL,
@@ -75,16 +89,10 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
     clock,
     log.child({ part: 'ari' }),
     {
-      onEventLag: (ms) => metrics?.eventLagSeconds.observe(ms / 1000),
-      onReconnect: () => metrics?.ariReconnects.inc(),
+      onEventLag: (ms) => metrics.eventLagSeconds.observe(ms / 1000),
+      onReconnect: () => metrics.ariReconnects.inc(),
     },
   );
-  metrics = new Metrics({
-    activeCalls: () => telephony.status().activeCalls,
-    outboxDepth: () => outboxStore.pendingCount(),
-    ariConnected: () => telephony.status().connected,
-  });
-  const m = metrics;
 
   const callListeners = new Set<(call: FinishedCall) => void>();
   const greeting = [new Answer(), new Play(config.GREETING_MEDIA), new Hangup()];
@@ -105,7 +113,9 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
         outbox.nudge();
         for (const l of callListeners) l(finished);
       },
-    }).catch((err: unknown) => log.error({ err, channelId: call.info.id }, 'inbound call handling failed'));
+    }).catch((err: unknown) =>
+      log.error({ err, channelId: call.info.id }, 'inbound call handling failed'),
+    );
   });
   outbox.start();
 
@@ -130,7 +140,10 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
-  log.info({ url, ariUrl: config.ARI_URL, app: config.ARI_APP, crm: config.HUBSPOT_API_BASE_URL }, 'sidecar started');
+  log.info(
+    { url, ariUrl: config.ARI_URL, app: config.ARI_APP, crm: config.HUBSPOT_API_BASE_URL },
+    'sidecar started',
+  );
 
   let shuttingDown: Promise<void> | undefined;
   return {
@@ -151,7 +164,10 @@ export async function startSidecar(config: Config, overrides: SidecarOverrides =
         accepting = false;
         telephony.stopAccepting();
         log.info({ activeCalls: telephony.status().activeCalls }, 'shutting down: draining calls');
-        await Promise.race([telephony.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS).unref())]);
+        await Promise.race([
+          telephony.idle(),
+          new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS).unref()),
+        ]);
         await telephony.stop();
         await outbox.stop();
         const left = await outbox.flush(Date.now() + 10_000);

@@ -30,7 +30,9 @@ test('Asterisk killed and restarted: /readyz goes red, then green, and the next 
   assert.equal(await readyz(), 200);
   await asterisk.kill();
   await waitFor(async () => (await readyz()) === 503, 10_000, '/readyz to turn red');
-  const body = (await (await fetch(`${sidecar.url}/readyz`)).json()) as { checks: { ari: boolean; database: boolean } };
+  const body = (await (await fetch(`${sidecar.url}/readyz`)).json()) as {
+    checks: { ari: boolean; database: boolean };
+  };
   assert.deepEqual([body.checks.ari, body.checks.database], [false, true]);
 
   await asterisk.start();
@@ -52,7 +54,11 @@ test('no growth over 1,000 calls: listeners and sessions return to their baselin
     const logged = sidecar.nextCalls(wave);
     await Promise.all(
       Array.from({ length: wave }, (_, i) =>
-        placeCall(ari, { from: `+39057700${String(done + i).padStart(4, '0')}`, to: '0577235501', app: sidecar.app }),
+        placeCall(ari, {
+          from: `+39057700${String(done + i).padStart(4, '0')}`,
+          to: '0577235501',
+          app: sidecar.app,
+        }),
       ),
     );
     const calls = await logged;

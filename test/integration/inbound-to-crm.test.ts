@@ -17,9 +17,16 @@ let giulia: string;
 before(async () => {
   crm = await startTestHubSpot();
   // Numbers as people type them into the CRM, not as trunks send them.
-  mario = crm.sandbox.seedObject(crm.portalId, 'contacts', { properties: { firstname: 'Mario', lastname: 'Rossi', phone: '0577 111222' } }).id;
-  giulia = crm.sandbox.seedObject(crm.portalId, 'contacts', { properties: { firstname: 'Giulia', mobilephone: '+39 347 123 4567' } }).id;
-  sidecar = await startTestSidecar({ ...crm.env, OUTBOX_RETRY_BASE_MS: '100', OUTBOX_RETRY_CAP_MS: '400' }, 'crm');
+  mario = crm.sandbox.seedObject(crm.portalId, 'contacts', {
+    properties: { firstname: 'Mario', lastname: 'Rossi', phone: '0577 111222' },
+  }).id;
+  giulia = crm.sandbox.seedObject(crm.portalId, 'contacts', {
+    properties: { firstname: 'Giulia', mobilephone: '+39 347 123 4567' },
+  }).id;
+  sidecar = await startTestSidecar(
+    { ...crm.env, OUTBOX_RETRY_BASE_MS: '100', OUTBOX_RETRY_CAP_MS: '400' },
+    'crm',
+  );
 });
 after(async () => {
   await sidecar.shutdown();
@@ -38,7 +45,9 @@ function delivered(callId: string): Promise<OutboxRow> {
 }
 
 function hubspotCalls(callId: string) {
-  return crm.sandbox.listObjects(crm.portalId, 'calls').filter((c) => c.properties[CALL_ID_PROPERTY] === callId);
+  return crm.sandbox
+    .listObjects(crm.portalId, 'calls')
+    .filter((c) => c.properties[CALL_ID_PROPERTY] === callId);
 }
 
 test('a known caller (phone) gets one Call on their timeline, with properties and association', async () => {
@@ -62,7 +71,9 @@ test('a caller known by mobile phone is matched too', async () => {
   const call = await sidecar.call({ from: '3471234567', to: '0577235501' });
   assert.equal(call.contactId, giulia);
   await delivered(call.id);
-  assert.deepEqual(hubspotCalls(call.id)[0]?.associations.contacts, [{ id: giulia, typeIds: [194] }]);
+  assert.deepEqual(hubspotCalls(call.id)[0]?.associations.contacts, [
+    { id: giulia, typeIds: [194] },
+  ]);
 });
 
 test('an unknown caller is still logged, unassociated', async () => {
@@ -76,7 +87,11 @@ test('an unknown caller is still logged, unassociated', async () => {
 });
 
 test('429s and 5xx for a while (some after HubSpot committed the write): exactly one Call in the end', async () => {
-  crm.sandbox.setFaults({ status5xx: 502, applyBeforeFail: true, pathPrefix: '/crm/v3/objects/calls' });
+  crm.sandbox.setFaults({
+    status5xx: 502,
+    applyBeforeFail: true,
+    pathPrefix: '/crm/v3/objects/calls',
+  });
   const call = await sidecar.call({ from: '+390577111222', to: '0577235501' });
   const done = delivered(call.id);
   // The write lands while the answer is lost: the retry must not create a second Call.
@@ -100,7 +115,9 @@ test('429s and 5xx for a while (some after HubSpot committed the write): exactly
 
 test('CRM down during the call: the caller is not held, and the contact is attached on delivery', async () => {
   crm.sandbox.setFaults({ latencyMs: 5000, pathPrefix: '/crm/v3/objects/contacts/search' });
-  const fresh = crm.sandbox.seedObject(crm.portalId, 'contacts', { properties: { firstname: 'Late', phone: '+390577222333' } }).id;
+  const fresh = crm.sandbox.seedObject(crm.portalId, 'contacts', {
+    properties: { firstname: 'Late', phone: '+390577222333' },
+  }).id;
   const call = await sidecar.call({ from: '+390577222333', to: '0577235501' });
   assert.equal(call.contactId, null);
   assert.match(call.note ?? '', /timed out/);

@@ -20,5 +20,8 @@ export function testAsterisk(): AsteriskSandbox {
 
 /** Database for this test file: the runner's MariaDB, or a fresh SQLite file. */
 export function testDatabaseUrl(tag: string): string {
-  return process.env.DATABASE_URL ?? `sqlite:/tmp/centralino-test/${tag}-${process.pid}-${Date.now()}.sqlite`;
+  return (
+    process.env.DATABASE_URL ??
+    `sqlite:/tmp/centralino-test/${tag}-${process.pid}-${Date.now()}.sqlite`
+  );
 }

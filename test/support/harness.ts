@@ -16,7 +16,10 @@ export interface TestSidecar extends Sidecar {
   nextCalls(n: number): Promise<FinishedCall[]>;
 }
 
-export async function startTestSidecar(env: Record<string, string> = {}, tag = 'sidecar'): Promise<TestSidecar> {
+export async function startTestSidecar(
+  env: Record<string, string> = {},
+  tag = 'sidecar',
+): Promise<TestSidecar> {
   const app = `t_${tag}_${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
     PORT: '0',
@@ -60,11 +63,16 @@ export async function startTestSidecar(env: Record<string, string> = {}, tag = '
  * Polls an outside state (an HTTP status, a row in another process's database) until it
  * holds. Only for states that offer no event to wait on.
  */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,5 +1,9 @@
 // The HubSpot sandbox in-process, with one portal, for tests that assert on what the CRM shows.
-import { createHubSpotSandbox, type HubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
+import {
+  createHubSpotSandbox,
+  type HubSpotSandbox,
+  type RunningSandbox,
+} from '../../sandbox/src/hubspot/index.ts';
 
 export interface TestHubSpot {
   sandbox: HubSpotSandbox;

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CALL_ID_PROPERTY, talkDurationMs, toHubSpotCall, type FinishedCall } from '../../sidecar/src/domain/call.ts';
+import {
+  CALL_ID_PROPERTY,
+  talkDurationMs,
+  toHubSpotCall,
+  type FinishedCall,
+} from '../../sidecar/src/domain/call.ts';
 import { backoffMs } from '../../sidecar/src/domain/backoff.ts';
 
 const base: FinishedCall = {
@@ -30,7 +35,13 @@ test('a finished inbound call maps to HubSpot call properties', () => {
 });
 
 test('unanswered calls last 0 ms; unknown callers and fallbacks are said in the body', () => {
-  const missed = { ...base, answeredAt: null, outcome: 'CANCELED' as const, contactId: null, note: 'CRM lookup unavailable' };
+  const missed = {
+    ...base,
+    answeredAt: null,
+    outcome: 'CANCELED' as const,
+    contactId: null,
+    note: 'CRM lookup unavailable',
+  };
   assert.equal(talkDurationMs(missed), 0);
   const p = toHubSpotCall(missed);
   assert.equal(p.hs_call_duration, '0');
@@ -39,9 +50,24 @@ test('unanswered calls last 0 ms; unknown callers and fallbacks are said in the 
 });
 
 test('backoff grows, is capped, and jitters within half the ceiling', () => {
-  assert.equal(backoffMs(0, 1000, 60_000, () => 0), 500);
-  assert.equal(backoffMs(0, 1000, 60_000, () => 1), 1000);
-  assert.equal(backoffMs(3, 1000, 60_000, () => 1), 8000);
-  assert.equal(backoffMs(30, 1000, 60_000, () => 1), 60_000);
-  assert.equal(backoffMs(30, 1000, 60_000, () => 0), 30_000);
+  assert.equal(
+    backoffMs(0, 1000, 60_000, () => 0),
+    500,
+  );
+  assert.equal(
+    backoffMs(0, 1000, 60_000, () => 1),
+    1000,
+  );
+  assert.equal(
+    backoffMs(3, 1000, 60_000, () => 1),
+    8000,
+  );
+  assert.equal(
+    backoffMs(30, 1000, 60_000, () => 1),
+    60_000,
+  );
+  assert.equal(
+    backoffMs(30, 1000, 60_000, () => 0),
+    30_000,
+  );
 });

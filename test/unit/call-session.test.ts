@@ -23,19 +23,32 @@ function fakeAri(onPlay: (playbackId: string) => void): AriRest & { hungUp: stri
   };
 }
 
-const info = { id: 'ch-1', callerNumber: '+390577111222', callerName: '', args: ['inbound', '100'], state: 'Ring' };
+const info = {
+  id: 'ch-1',
+  callerNumber: '+390577111222',
+  callerName: '',
+  args: ['inbound', '100'],
+  state: 'Ring',
+};
 const log = createLogger('silent');
 
 test('a playback finished before the HTTP answer still completes play()', async () => {
-  let session!: CallSession;
-  const ari = fakeAri((playbackId) => session.push({ type: 'PlaybackFinished', playbackId, failed: false, receivedAt: 0 }));
-  session = new CallSession(info, ari, { now: () => 0 }, log);
-  assert.equal(await session.play('sound:hello-world'), 'done');
+  const box: { session?: CallSession } = {};
+  const ari = fakeAri((playbackId) =>
+    box.session?.push({ type: 'PlaybackFinished', playbackId, failed: false, receivedAt: 0 }),
+  );
+  box.session = new CallSession(info, ari, { now: () => 0 }, log);
+  assert.equal(await box.session.play('sound:hello-world'), 'done');
 });
 
 test('hang-up rejects the running step and ends the call once, with the cause', async () => {
   let clock = 1000;
-  const session = new CallSession(info, fakeAri(() => undefined), { now: () => clock }, log);
+  const session = new CallSession(
+    info,
+    fakeAri(() => undefined),
+    { now: () => clock },
+    log,
+  );
   const playing = session.play('sound:hello-world');
   clock = 2500;
   session.push({ type: 'ChannelHangupRequest', cause: 'Normal Clearing', receivedAt: clock });
@@ -50,7 +63,13 @@ test('hang-up rejects the running step and ends the call once, with the cause', 
 test('events are handled in arrival order and lag is reported per event', async () => {
   const lags: number[] = [];
   let clock = 100;
-  const session = new CallSession(info, fakeAri(() => undefined), { now: () => clock }, log, (ms) => lags.push(ms));
+  const session = new CallSession(
+    info,
+    fakeAri(() => undefined),
+    { now: () => clock },
+    log,
+    (ms) => lags.push(ms),
+  );
   const first = session.play('a');
   const second = session.play('b');
   await Promise.resolve();
@@ -62,7 +81,12 @@ test('events are handled in arrival order and lag is reported per event', async 
 });
 
 test('after a reconnect, a channel that vanished ends its session as lost', async () => {
-  const session = new CallSession(info, fakeAri(() => undefined), { now: () => 5 }, log);
+  const session = new CallSession(
+    info,
+    fakeAri(() => undefined),
+    { now: () => 5 },
+    log,
+  );
   await session.resync(false);
   assert.equal((await session.ended).by, 'lost');
 });

@@ -25,14 +25,26 @@ test('every bad variable is reported at once', () => {
   } catch (err) {
     assert.ok(err instanceof ConfigError);
     const names = err.problems.map((p) => p.split(':')[0]);
-    assert.deepEqual(names.sort(), ['ARI_APP', 'ARI_URL', 'DATABASE_URL', 'PORT', 'TOKEN_ENCRYPTION_KEY', 'TWILIO_FROM_NUMBER']);
+    assert.deepEqual(names.sort(), [
+      'ARI_APP',
+      'ARI_URL',
+      'DATABASE_URL',
+      'PORT',
+      'TOKEN_ENCRYPTION_KEY',
+      'TWILIO_FROM_NUMBER',
+    ]);
     assert.match(err.message, /TOKEN_ENCRYPTION_KEY: must be 32 bytes/);
   }
 });
 
 test('typed values: numbers coerced, key decoded, empty means unset', () => {
   const key = 'ab'.repeat(32);
-  const c = loadConfig({ PORT: '9090', TOKEN_ENCRYPTION_KEY: key, HUBSPOT_ACCESS_TOKEN: '', DATABASE_URL: 'mysql://root@127.0.0.1:3306/test' });
+  const c = loadConfig({
+    PORT: '9090',
+    TOKEN_ENCRYPTION_KEY: key,
+    HUBSPOT_ACCESS_TOKEN: '',
+    DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
+  });
   assert.equal(c.PORT, 9090);
   assert.equal(c.TOKEN_ENCRYPTION_KEY?.length, 32);
   assert.equal(c.HUBSPOT_ACCESS_TOKEN, undefined);
@@ -40,5 +52,8 @@ test('typed values: numbers coerced, key decoded, empty means unset', () => {
 });
 
 test('Twilio credentials come in pairs', () => {
-  assert.throws(() => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }), /TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/);
+  assert.throws(
+    () => loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }),
+    /TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/,
+  );
 });

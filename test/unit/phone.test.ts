@@ -19,7 +19,13 @@ test('anonymous and garbage caller IDs are not numbers', () => {
 
 test('stored spellings cover the formats people type into the CRM', () => {
   const s = storedSpellings('+390577111222' as E164);
-  for (const expected of ['+390577111222', '+39 0577 111222', '0577 111222', '0577111222', '00390577111222']) {
+  for (const expected of [
+    '+390577111222',
+    '+39 0577 111222',
+    '0577 111222',
+    '0577111222',
+    '00390577111222',
+  ]) {
     assert.ok(s.includes(expected), `${expected} in ${s.join(', ')}`);
   }
   assert.equal(new Set(s).size, s.length);

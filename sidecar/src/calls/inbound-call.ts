@@ -23,7 +23,10 @@ export interface InboundCallDeps {
   onRecorded?(call: FinishedCall): void;
 }
 
-export async function handleInboundCall(call: CallChannel, deps: InboundCallDeps): Promise<FinishedCall> {
+export async function handleInboundCall(
+  call: CallChannel,
+  deps: InboundCallDeps,
+): Promise<FinishedCall> {
   const calledRaw = call.info.args[1] ?? '';
   const portalId = deps.portalFor(calledRaw);
   const caller = toE164(call.info.callerNumber, deps.defaultCountry);
@@ -60,12 +63,25 @@ export async function handleInboundCall(call: CallChannel, deps: InboundCallDeps
     startedAt: call.startedAt,
     answeredAt: ctx.answeredAt,
     endedAt: end.at,
-    outcome: failed ? CallOutcome.Failed : ctx.answeredAt === null ? CallOutcome.Canceled : CallOutcome.Completed,
-    note: found.kind === 'unavailable' ? `CRM lookup unavailable during the call: ${found.reason}` : null,
+    outcome: failed
+      ? CallOutcome.Failed
+      : ctx.answeredAt === null
+        ? CallOutcome.Canceled
+        : CallOutcome.Completed,
+    note:
+      found.kind === 'unavailable'
+        ? `CRM lookup unavailable during the call: ${found.reason}`
+        : null,
   };
-  const payload: CallOutboxPayload = { call: finished, ...(found.kind === 'unavailable' && caller ? { lookupCaller: caller } : {}) };
+  const payload: CallOutboxPayload = {
+    call: finished,
+    ...(found.kind === 'unavailable' && caller ? { lookupCaller: caller } : {}),
+  };
   await deps.callLog.record(finished, call.info.id, end.cause, payload);
   deps.onRecorded?.(finished);
-  log.info({ callId: finished.id, contactId: finished.contactId, outcome: finished.outcome }, 'call logged');
+  log.info(
+    { callId: finished.id, contactId: finished.contactId, outcome: finished.outcome },
+    'call logged',
+  );
   return finished;
 }

@@ -42,24 +42,51 @@ export class CallSender implements OutboxSender {
     const client = this.portals.client(portalId);
     const results = new Map<string, DeliveryResult>();
     if (!client) {
-      for (const r of rows) results.set(r.id, { outcome: 'retry', error: `no HubSpot account for portal ${portalId}` });
+      for (const r of rows)
+        results.set(r.id, { outcome: 'retry', error: `no HubSpot account for portal ${portalId}` });
       return results;
     }
-    const payloads = rows.map((row) => ({ row, payload: JSON.parse(row.payload) as CallOutboxPayload }));
+    const payloads = rows.map((row) => ({
+      row,
+      payload: JSON.parse(row.payload) as CallOutboxPayload,
+    }));
     try {
       await this.ensureCallIdProperty(portalId, client);
       await this.resolveLateCallers(portalId, payloads);
-      const ids = await this.upsert(portalId, client, payloads.map((p) => p.payload.call));
-      const toAssociate = payloads.filter((p) => p.payload.call.contactId !== null && ids.has(p.payload.call.id));
-      await this.associate(portalId, client, toAssociate.map((p) => ({ callId: ids.get(p.payload.call.id)!, contactId: p.payload.call.contactId! })));
+      const ids = await this.upsert(
+        portalId,
+        client,
+        payloads.map((p) => p.payload.call),
+      );
+      const toAssociate = payloads.filter(
+        (p) => p.payload.call.contactId !== null && ids.has(p.payload.call.id),
+      );
+      await this.associate(
+        portalId,
+        client,
+        toAssociate.map((p) => ({
+          callId: ids.get(p.payload.call.id)!,
+          contactId: p.payload.call.contactId!,
+        })),
+      );
       for (const { row, payload } of payloads) {
         const remoteId = ids.get(payload.call.id);
-        results.set(row.id, remoteId ? { outcome: 'sent', remoteId } : { outcome: 'retry', error: 'call missing from upsert results' });
+        results.set(
+          row.id,
+          remoteId
+            ? { outcome: 'sent', remoteId }
+            : { outcome: 'retry', error: 'call missing from upsert results' },
+        );
       }
     } catch (err) {
       const e = classifyCrmError(err);
       for (const { row } of payloads) {
-        results.set(row.id, e.retryable ? { outcome: 'retry', error: e.message } : { outcome: 'dead', error: e.message });
+        results.set(
+          row.id,
+          e.retryable
+            ? { outcome: 'retry', error: e.message }
+            : { outcome: 'dead', error: e.message },
+        );
       }
     }
     return results;
@@ -69,7 +96,10 @@ export class CallSender implements OutboxSender {
     if (this.propertyReady.has(portalId)) return;
     await this.limiter.acquire(portalId);
     try {
-      await hubspotRequest(client, { method: 'GET', path: `/crm/v3/properties/calls/${CALL_ID_PROPERTY}` });
+      await hubspotRequest(client, {
+        method: 'GET',
+        path: `/crm/v3/properties/calls/${CALL_ID_PROPERTY}`,
+      });
     } catch (err) {
       if (classifyCrmError(err).status !== 404) throw err;
       await this.limiter.acquire(portalId);
@@ -96,22 +126,38 @@ export class CallSender implements OutboxSender {
   }
 
   /** Calls logged while the CRM was unreachable get their contact now, if it exists. */
-  private async resolveLateCallers(portalId: string, payloads: { payload: CallOutboxPayload }[]): Promise<void> {
+  private async resolveLateCallers(
+    portalId: string,
+    payloads: { payload: CallOutboxPayload }[],
+  ): Promise<void> {
     for (const { payload } of payloads) {
       if (!payload.lookupCaller || payload.call.contactId !== null) continue;
-      const found = await this.directory.findByPhone(portalId, payload.lookupCaller, AbortSignal.timeout(5000));
-      if (found.kind === 'unavailable') throw new Error(`caller lookup still failing: ${found.reason}`);
+      const found = await this.directory.findByPhone(
+        portalId,
+        payload.lookupCaller,
+        AbortSignal.timeout(5000),
+      );
+      if (found.kind === 'unavailable')
+        throw new Error(`caller lookup still failing: ${found.reason}`);
       if (found.kind === 'found') payload.call.contactId = found.contact.id;
     }
   }
 
-  private async upsert(portalId: string, client: Client, calls: FinishedCall[]): Promise<Map<string, string>> {
+  private async upsert(
+    portalId: string,
+    client: Client,
+    calls: FinishedCall[],
+  ): Promise<Map<string, string>> {
     await this.limiter.acquire(portalId);
     const { body } = await hubspotRequest<{ results?: UpsertResult[] }>(client, {
       method: 'POST',
       path: '/crm/v3/objects/calls/batch/upsert',
       body: {
-        inputs: calls.map((call) => ({ id: call.id, idProperty: CALL_ID_PROPERTY, properties: toHubSpotCall(call) })),
+        inputs: calls.map((call) => ({
+          id: call.id,
+          idProperty: CALL_ID_PROPERTY,
+          properties: toHubSpotCall(call),
+        })),
       },
     });
     const ids = new Map<string, string>();
@@ -122,7 +168,11 @@ export class CallSender implements OutboxSender {
     return ids;
   }
 
-  private async associate(portalId: string, client: Client, pairs: { callId: string; contactId: string }[]): Promise<void> {
+  private async associate(
+    portalId: string,
+    client: Client,
+    pairs: { callId: string; contactId: string }[],
+  ): Promise<void> {
     if (pairs.length === 0) return;
     await this.limiter.acquire(portalId);
     await hubspotRequest(client, {
@@ -132,7 +182,12 @@ export class CallSender implements OutboxSender {
         inputs: pairs.map((p) => ({
           from: { id: p.callId },
           to: { id: p.contactId },
-          types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: CALL_TO_CONTACT_ASSOCIATION }],
+          types: [
+            {
+              associationCategory: 'HUBSPOT_DEFINED',
+              associationTypeId: CALL_TO_CONTACT_ASSOCIATION,
+            },
+          ],
         })),
       },
     });

@@ -64,7 +64,11 @@ export class HubSpotContactDirectory implements ContactDirectory {
     if (!first) return { kind: 'not-found' };
     return {
       kind: 'found',
-      contact: { id: first.id, firstname: first.properties.firstname, lastname: first.properties.lastname },
+      contact: {
+        id: first.id,
+        firstname: first.properties.firstname,
+        lastname: first.properties.lastname,
+      },
     };
   }
 }

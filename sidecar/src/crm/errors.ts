@@ -28,7 +28,8 @@ export function classifyCrmError(err: unknown): CrmError {
     return new CrmError(`HubSpot unreachable: ${e.message ?? String(err)}`, true);
   }
   // 429: our limiter already paces under HubSpot's window; backoff covers a shared budget.
-  if (status === 429) return new CrmError(`HubSpot rate limit: ${body.slice(0, 300)}`, true, status);
+  if (status === 429)
+    return new CrmError(`HubSpot rate limit: ${body.slice(0, 300)}`, true, status);
   if (status >= 500) return new CrmError(`HubSpot ${status}: ${body.slice(0, 300)}`, true, status);
   // 401 with an expired OAuth token is retryable once the token is refreshed (OAuth issue);
   // in single-account mode it means a wrong token, which retrying will not fix.

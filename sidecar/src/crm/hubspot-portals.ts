@@ -25,7 +25,11 @@ export class HubSpotPortals {
     if (cached) return cached;
     const creds = this.credentials().find((c) => c.portalId === portalId);
     if (!creds) return undefined;
-    const client = new Client({ accessToken: creds.accessToken, basePath: this.basePath, numberOfApiCallRetries: 0 });
+    const client = new Client({
+      accessToken: creds.accessToken,
+      basePath: this.basePath,
+      numberOfApiCallRetries: 0,
+    });
     this.clients.set(portalId, client);
     return client;
   }

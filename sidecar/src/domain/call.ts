@@ -50,7 +50,9 @@ export function talkDurationMs(call: FinishedCall): number {
 
 export function toHubSpotCall(call: FinishedCall): HubSpotCallProperties {
   const inbound = call.direction === CallDirection.Inbound;
-  const title = inbound ? `Inbound call from ${call.fromNumber}` : `Outbound call to ${call.toNumber}`;
+  const title = inbound
+    ? `Inbound call from ${call.fromNumber}`
+    : `Outbound call to ${call.toNumber}`;
   const body = [
     `${inbound ? 'Inbound' : 'Outbound'} call ${call.fromNumber} → ${call.toNumber}`,
     `Outcome: ${call.outcome}`,

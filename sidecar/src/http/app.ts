@@ -10,7 +10,11 @@ export interface Readiness {
   accepting(): boolean;
 }
 
-export function createHttpApp(deps: { readiness: Readiness; metrics?: Metrics; log: Logger }): Express {
+export function createHttpApp(deps: {
+  readiness: Readiness;
+  metrics?: Metrics;
+  log: Logger;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
 

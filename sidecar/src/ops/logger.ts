@@ -21,7 +21,11 @@ export const REDACTED_PATHS = [
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'centralino-sidecar' } },
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'centralino-sidecar' },
+    },
     destination ?? process.stdout,
-  ) as unknown as Logger;
+  );
 }

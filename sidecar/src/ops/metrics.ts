@@ -3,8 +3,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly callsTotal = new Counter({ name: 'centralino_calls_total', help: 'Calls handled', labelNames: ['outcome'], registers: [this.registry] });
-  readonly ariReconnects = new Counter({ name: 'centralino_ari_reconnects_total', help: 'ARI reconnects', registers: [this.registry] });
+  readonly callsTotal = new Counter({
+    name: 'centralino_calls_total',
+    help: 'Calls handled',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly ariReconnects = new Counter({
+    name: 'centralino_ari_reconnects_total',
+    help: 'ARI reconnects',
+    registers: [this.registry],
+  });
   readonly routingSeconds = new Histogram({
     name: 'centralino_routing_overhead_seconds',
     help: 'StasisStart to answer',
@@ -18,10 +27,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(sources: { activeCalls(): number; outboxDepth(): Promise<number>; ariConnected(): boolean }) {
+  constructor(sources: {
+    activeCalls(): number;
+    outboxDepth(): Promise<number>;
+    ariConnected(): boolean;
+  }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'centralino_' });
-    new Gauge({ name: 'centralino_calls_active', help: 'Calls in progress', registers: [this.registry], collect() { this.set(sources.activeCalls()); } });
-    new Gauge({ name: 'centralino_ari_connected', help: '1 when ARI is connected', registers: [this.registry], collect() { this.set(sources.ariConnected() ? 1 : 0); } });
+    new Gauge({
+      name: 'centralino_calls_active',
+      help: 'Calls in progress',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.activeCalls());
+      },
+    });
+    new Gauge({
+      name: 'centralino_ari_connected',
+      help: '1 when ARI is connected',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.ariConnected() ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'centralino_outbox_depth',
       help: 'CRM writes waiting to be delivered',

@@ -2,7 +2,14 @@
 // worker delivers it. Rows are claimed with a lease token by a conditional UPDATE, so two
 // sidecar processes never send the same row at the same time.
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, LessThan, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import {
+  In,
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+  type DataSource,
+  type EntityManager,
+} from 'typeorm';
 import type { Clock } from '../ports.ts';
 import { OutboxEntity, OutboxState, type OutboxRow } from '../store/entities.ts';
 
@@ -48,7 +55,11 @@ export class OutboxStore {
       select: { id: true },
       where: [
         { state: OutboxState.Pending, nextAttemptAt: LessThanOrEqual(now), lockedUntil: IsNull() },
-        { state: OutboxState.Pending, nextAttemptAt: LessThanOrEqual(now), lockedUntil: LessThan(now) },
+        {
+          state: OutboxState.Pending,
+          nextAttemptAt: LessThanOrEqual(now),
+          lockedUntil: LessThan(now),
+        },
       ],
       order: { nextAttemptAt: 'ASC' },
       take: limit,
@@ -70,11 +81,23 @@ export class OutboxStore {
   async markSent(row: OutboxRow, remoteId: string | null): Promise<void> {
     await this.ds.getRepository(OutboxEntity).update(
       { id: row.id, lockToken: row.lockToken ?? '' },
-      { state: OutboxState.Sent, remoteId, sentAt: this.clock.now(), lockToken: null, lockedUntil: null, lastError: null },
+      {
+        state: OutboxState.Sent,
+        remoteId,
+        sentAt: this.clock.now(),
+        lockToken: null,
+        lockedUntil: null,
+        lastError: null,
+      },
     );
   }
 
-  async retryLater(row: OutboxRow, error: string, delayMs: number, remoteId?: string | null): Promise<void> {
+  async retryLater(
+    row: OutboxRow,
+    error: string,
+    delayMs: number,
+    remoteId?: string | null,
+  ): Promise<void> {
     await this.ds.getRepository(OutboxEntity).update(
       { id: row.id, lockToken: row.lockToken ?? '' },
       {
@@ -91,7 +114,13 @@ export class OutboxStore {
   async markDead(row: OutboxRow, error: string): Promise<void> {
     await this.ds.getRepository(OutboxEntity).update(
       { id: row.id, lockToken: row.lockToken ?? '' },
-      { state: OutboxState.Dead, attempts: row.attempts + 1, lastError: error.slice(0, 1000), lockToken: null, lockedUntil: null },
+      {
+        state: OutboxState.Dead,
+        attempts: row.attempts + 1,
+        lastError: error.slice(0, 1000),
+        lockToken: null,
+        lockedUntil: null,
+      },
     );
   }
 

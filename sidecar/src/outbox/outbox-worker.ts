@@ -117,7 +117,9 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
     const sender = this.senders.get(first.kind);
     let results: Map<string, DeliveryResult>;
     if (!sender) {
-      results = new Map(rows.map((r) => [r.id, { outcome: 'dead', error: `no sender for kind '${r.kind}'` }]));
+      results = new Map(
+        rows.map((r) => [r.id, { outcome: 'dead', error: `no sender for kind '${r.kind}'` }]),
+      );
     } else {
       try {
         results = await sender.deliver(first.portalId, rows);
@@ -134,15 +136,30 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
           this.emit('delivered', row, result.remoteId);
           break;
         case 'retry': {
-          const delay =
-            backoffMs(row.attempts, this.opts.retryBaseMs ?? 1000, this.opts.retryCapMs ?? 300_000);
-          this.log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, delay, error: result.error }, 'outbox delivery deferred');
+          const delay = backoffMs(
+            row.attempts,
+            this.opts.retryBaseMs ?? 1000,
+            this.opts.retryCapMs ?? 300_000,
+          );
+          this.log.warn(
+            {
+              outboxId: row.id,
+              kind: row.kind,
+              attempts: row.attempts + 1,
+              delay,
+              error: result.error,
+            },
+            'outbox delivery deferred',
+          );
           await this.store.retryLater(row, result.error, delay, result.remoteId);
           this.emit('deferred', row, result.error);
           break;
         }
         case 'dead':
-          this.log.error({ outboxId: row.id, kind: row.kind, error: result.error }, 'outbox row refused for good');
+          this.log.error(
+            { outboxId: row.id, kind: row.kind, error: result.error },
+            'outbox row refused for good',
+          );
           await this.store.markDead(row, result.error);
           this.emit('dead', row, result.error);
           break;

@@ -13,7 +13,12 @@ export class CallLog {
     private readonly outbox: OutboxStore,
   ) {}
 
-  async record(call: FinishedCall, channelId: string, hangupCause: string, payload: CallOutboxPayload): Promise<void> {
+  async record(
+    call: FinishedCall,
+    channelId: string,
+    hangupCause: string,
+    payload: CallOutboxPayload,
+  ): Promise<void> {
     await inTransaction(this.ds, async (manager) => {
       await manager.getRepository(CallRecordEntity).insert({
         id: call.id,
@@ -31,7 +36,12 @@ export class CallLog {
         hangupCause,
         note: call.note,
       });
-      await this.outbox.add(manager, { portalId: call.portalId, kind: 'call', dedupeKey: `call:${call.id}`, payload });
+      await this.outbox.add(manager, {
+        portalId: call.portalId,
+        kind: 'call',
+        dedupeKey: `call:${call.id}`,
+        payload,
+      });
     });
   }
 

@@ -9,7 +9,12 @@ import { AgendaJobEntity } from '../jobs/agenda-job-entity.ts';
 export const entities = [CallRecordEntity, OutboxEntity, AgendaJobEntity];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
-  const common = { entities, migrations, migrationsTransactionMode: 'each' as const, logging: false };
+  const common = {
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -27,10 +32,20 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     };
   }
   const url = databaseUrl.replace(/^mariadb:/, 'mysql:');
-  return { ...common, type: 'mysql', url, charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: false };
+  return {
+    ...common,
+    type: 'mysql',
+    url,
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
 }
 
-export async function openDataSource(databaseUrl: string, opts: { migrate: boolean }): Promise<DataSource> {
+export async function openDataSource(
+  databaseUrl: string,
+  opts: { migrate: boolean },
+): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions(databaseUrl));
   await ds.initialize();
   if (opts.migrate) await ds.runMigrations();

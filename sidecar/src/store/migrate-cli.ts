@@ -6,6 +6,8 @@ const config = loadConfig();
 const ds = await openDataSource(databaseUrlOf(config), { migrate: false });
 const applied = await ds.runMigrations();
 console.log(
-  applied.length === 0 ? 'database is up to date' : `applied: ${applied.map((m) => m.name).join(', ')}`,
+  applied.length === 0
+    ? 'database is up to date'
+    : `applied: ${applied.map((m) => m.name).join(', ')}`,
 );
 await ds.destroy();

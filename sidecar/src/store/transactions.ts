@@ -5,7 +5,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
-export function inTransaction<T>(ds: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  ds: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   if (ds.options.type !== 'better-sqlite3') return ds.transaction(work);
   const previous = queues.get(ds) ?? Promise.resolve();
   const next = previous.then(

@@ -139,7 +139,10 @@ export class AriSupervisor extends EventEmitter<SupervisorEvents> {
   private scheduleRetry(err: unknown): void {
     if (this.stopped) return;
     const delay = backoffMs(this.attempt++, 100, this.opts.maxBackoffMs);
-    this.log.warn({ err: String(err), delayMs: delay, attempt: this.attempt }, 'ARI unreachable; retrying');
+    this.log.warn(
+      { err: String(err), delayMs: delay, attempt: this.attempt },
+      'ARI unreachable; retrying',
+    );
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }

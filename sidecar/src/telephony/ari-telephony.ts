@@ -102,9 +102,15 @@ export class AriTelephony implements Telephony {
         }
       });
     on('StasisStart', (e) => this.stasisStart(e));
-    on('StasisEnd', (e, at) => this.toSession(e.channel?.id, { type: 'StasisEnd', receivedAt: at }));
+    on('StasisEnd', (e, at) =>
+      this.toSession(e.channel?.id, { type: 'StasisEnd', receivedAt: at }),
+    );
     on('ChannelDestroyed', (e, at) =>
-      this.toSession(e.channel?.id, { type: 'ChannelDestroyed', cause: e.cause_txt ?? String(e.cause), receivedAt: at }),
+      this.toSession(e.channel?.id, {
+        type: 'ChannelDestroyed',
+        cause: e.cause_txt ?? String(e.cause),
+        receivedAt: at,
+      }),
     );
     on('ChannelHangupRequest', (e, at) =>
       this.toSession(e.channel?.id, {
@@ -114,10 +120,18 @@ export class AriTelephony implements Telephony {
       }),
     );
     on('ChannelStateChange', (e, at) =>
-      this.toSession(e.channel?.id, { type: 'ChannelStateChange', state: e.channel?.state ?? '', receivedAt: at }),
+      this.toSession(e.channel?.id, {
+        type: 'ChannelStateChange',
+        state: e.channel?.state ?? '',
+        receivedAt: at,
+      }),
     );
     on('ChannelDtmfReceived', (e, at) =>
-      this.toSession(e.channel?.id, { type: 'ChannelDtmfReceived', digit: e.digit ?? '', receivedAt: at }),
+      this.toSession(e.channel?.id, {
+        type: 'ChannelDtmfReceived',
+        digit: e.digit ?? '',
+        receivedAt: at,
+      }),
     );
     on('PlaybackFinished', (e, at) => {
       const target = e.playback?.target_uri ?? '';
@@ -139,16 +153,24 @@ export class AriTelephony implements Telephony {
     // 'inbound' channels are new calls.
     if (args[0] !== 'inbound') return;
     const session = new CallSession(
-      { id: channel.id, callerNumber: channel.caller.number, callerName: channel.caller.name, args, state: channel.state },
+      {
+        id: channel.id,
+        callerNumber: channel.caller.number,
+        callerName: channel.caller.name,
+        args,
+        state: channel.state,
+      },
       this.rest,
       this.clock,
       this.log.child({ channelId: channel.id }),
-      this.hooks.onEventLag,
+      (ms) => this.hooks.onEventLag?.(ms),
     );
     this.sessions.set(channel.id, session);
     void session.ended.then(() => this.forget(channel.id));
     if (!this.accepting) {
-      void session.hangup().catch((err: unknown) => this.log.warn({ err }, 'hangup while draining failed'));
+      void session
+        .hangup()
+        .catch((err: unknown) => this.log.warn({ err }, 'hangup while draining failed'));
       return;
     }
     this.onCall(session);
@@ -175,7 +197,10 @@ export class AriTelephony implements Telephony {
       for (const [id, session] of this.sessions) await session.resync(live.has(id));
       for (const id of live) {
         if (this.sessions.has(id)) continue;
-        this.log.warn({ channelId: id }, 'channel in the app with no session after reconnect; hanging up');
+        this.log.warn(
+          { channelId: id },
+          'channel in the app with no session after reconnect; hanging up',
+        );
         await this.rest.hangup(id);
       }
       this.log.info({ live: live.size, sessions: this.sessions.size }, 'ARI resync done');
