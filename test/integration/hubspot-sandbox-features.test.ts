@@ -126,7 +126,7 @@ describe('timeline events', () => {
     const event = {
       eventTemplateId: template.id,
       objectId: contact.id,
-      tokens: { answer: 'yes', guests: 2 },
+      tokens: { answer: 'yes', guests: '2' },
       id: 'rsvp-1',
     };
     const created = await client.crm.timeline.eventsApi.create(event);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { associationsOf } from './assoc-store.ts';
 import { applyAssociations, planInlineAssociations } from './assoc-specs.ts';
 import { registerCallback, type RegisterCallbackInput } from './automation.ts';
-import { validation } from './errors.ts';
+import { notFoundRoute, validation } from './errors.ts';
 import type { FaultConfig, Faults } from './faults.ts';
 import { fileJson } from './files.ts';
 import { bodyOf, param, queryString } from './http.ts';
@@ -235,5 +235,6 @@ export function controlRouter(state: SandboxState, control: SandboxControl): Rou
   r.get('/_sandbox/portals/:portalId/files', (req, res) => {
     res.json({ results: [...state.requirePortal(portalId(req)).files.values()].map(fileJson) });
   });
+  r.use('/_sandbox', notFoundRoute);
   return r;
 }

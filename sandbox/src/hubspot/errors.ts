@@ -96,7 +96,8 @@ export function sendError(res: Response, err: HubSpotError): void {
 }
 
 export function notFoundRoute(req: Request, _res: Response, next: NextFunction): void {
-  next(notFound(`Unable to route ${req.method} ${req.path}`, { subCategory: 'ROUTE_NOT_FOUND' }));
+  const path = req.originalUrl.split('?')[0] ?? req.path;
+  next(notFound(`Unable to route ${req.method} ${path}`, { subCategory: 'ROUTE_NOT_FOUND' }));
 }
 
 interface BodyParserError {

@@ -63,7 +63,7 @@ export function createTemplate(state: SandboxState, appId: number, raw: unknown)
   }
   const now = state.now();
   const template: TimelineTemplate = {
-    id: String(1_000_000 + state.templates.size + 1),
+    id: state.nextId(),
     appId,
     name: b.name,
     objectType,
@@ -81,7 +81,7 @@ export function templateJson(t: TimelineTemplate): Record<string, unknown> {
   return { ...t, createdAt: iso(t.createdAt), updatedAt: iso(t.updatedAt) };
 }
 
-function tokenValue(def: TimelineToken, v: unknown): string | number {
+function tokenValue(def: TimelineToken, v: unknown): string {
   const bad = () =>
     validation(`Token "${def.name}" has an invalid ${def.type} value: ${JSON.stringify(v)}`);
   if (typeof v !== 'string' && typeof v !== 'number') throw bad();
@@ -90,10 +90,10 @@ function tokenValue(def: TimelineToken, v: unknown): string | number {
       return String(v);
     case 'number':
       if (!Number.isFinite(Number(v)) || String(v).trim() === '') throw bad();
-      return Number(v);
+      return String(Number(v));
     case 'date':
       if (parseDatetime(String(v)) === undefined) throw bad();
-      return v;
+      return String(v);
     case 'enumeration':
       if (!def.options?.some((o) => o.value === String(v))) throw bad();
       return String(v);
@@ -144,7 +144,7 @@ export function createEvent(
     throw notFound(`Event template ${String(b.eventTemplateId)} not found`);
   }
   if (!isRecord(b.tokens)) throw validation('tokens is required and must be an object');
-  const tokens: Record<string, string | number> = {};
+  const tokens: Record<string, string> = {};
   for (const [name, value] of Object.entries(b.tokens)) {
     const def = template.tokens.find((t) => t.name === name);
     if (!def) throw validation(`Token "${name}" is not defined in event template ${template.id}`);

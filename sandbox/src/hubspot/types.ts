@@ -108,7 +108,7 @@ export interface TimelineEvent {
   eventTemplateId: string;
   objectType: ObjectTypeName;
   objectId: string;
-  tokens: Record<string, string | number>;
+  tokens: Record<string, string>;
   extraData?: unknown;
   timestamp: string;
   createdAt: number;

@@ -99,7 +99,7 @@ export function presentColumns(
       out[k] = writers[k](job as JobParameters);
     }
   }
-  return out as Partial<Writable>;
+  return out;
 }
 
 /** What a user-level save may change (agenda excludes processor fields from Job.save()). */
@@ -153,9 +153,7 @@ export function uniqueKey(name: string, unique: Record<string, unknown>): string
 export function dataContains(actual: unknown, expected: unknown): boolean {
   if (expected === null || typeof expected !== 'object') return actual === expected;
   if (Array.isArray(expected)) {
-    return (
-      Array.isArray(actual) && expected.every((e) => actual.some((a) => dataContains(a, e)))
-    );
+    return Array.isArray(actual) && expected.every((e) => actual.some((a) => dataContains(a, e)));
   }
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
   const a = actual as Record<string, unknown>;

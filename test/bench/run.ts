@@ -1,0 +1,171 @@
+// npm run bench [-- <metric-prefix>]: benchmarks on the real parts (Asterisk sandbox, SQLite or
+// DATABASE_URL, HubSpot sandbox). Prints a table and writes bench-results.json.
+import { writeFile } from 'node:fs/promises';
+import { AsteriskSandbox } from '../../asterisk/sandbox.ts';
+import { placeCall } from '../../asterisk/caller.ts';
+import { loadConfig } from '../../sidecar/src/config.ts';
+import type { FinishedCall } from '../../sidecar/src/domain/call.ts';
+import { startSidecar } from '../../sidecar/src/main.ts';
+import { createHubSpotSandbox } from '../../sandbox/src/hubspot/index.ts';
+
+interface Row {
+  metric: string;
+  value: number;
+  unit: string;
+  target: string;
+  command: string;
+}
+
+const prefix = process.argv[2] ?? '';
+const CALLS = Number(process.env.BENCH_CALLS ?? 600);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
+const command = `npm run bench${prefix ? ` -- ${prefix}` : ''}`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const asterisk = new AsteriskSandbox({
+  name: 'bench',
+  ariPort: 28088,
+  sipPort: 25060,
+  trunkPeerPort: 25070,
+  rtpStart: 40000,
+});
+await asterisk.start();
+const hubspot = createHubSpotSandbox({ defaultPortal: { portalId: 777 } });
+const crm = await hubspot.listen(0);
+const portal = hubspot.defaultPortal!;
+hubspot.seedObject(portal.portalId, 'contacts', {
+  properties: { firstname: 'Bench', phone: '+390577111222' },
+});
+
+const sidecar = await startSidecar(
+  loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    ARI_URL: asterisk.ariUrl,
+    ARI_APP: 'bench',
+    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:/tmp/centralino-bench-${Date.now()}.sqlite`,
+    HUBSPOT_API_BASE_URL: crm.url,
+    HUBSPOT_ACCESS_TOKEN: portal.accessToken,
+    HUBSPOT_PORTAL_ID: String(portal.portalId),
+    GREETING_MEDIA: 'sound:beep',
+    OUTBOX_POLL_MS: '20',
+  }),
+);
+while (!sidecar.telephony.status().connected) await new Promise((r) => setTimeout(r, 20));
+const ari = {
+  url: asterisk.ariUrl,
+  username: asterisk.ariUsername,
+  password: asterisk.ariPassword,
+};
+
+const delivered = new Map<string, number>();
+sidecar.outbox.on('delivered', (row) =>
+  delivered.set(row.dedupeKey.slice('call:'.length), Date.now()),
+);
+const logged: FinishedCall[] = [];
+let waiters: { n: number; resolve(): void }[] = [];
+sidecar.onCallLogged((c) => {
+  logged.push(c);
+  waiters = waiters.filter((w) => (logged.length >= w.n ? (w.resolve(), false) : true));
+});
+const waitLogged = (n: number) =>
+  new Promise<void>((resolve) => {
+    if (logged.length >= n) resolve();
+    else waiters.push({ n, resolve });
+  });
+
+// Warm the CRM cache with one call, then measure CALLS calls kept CONCURRENCY at a time.
+await placeCall(ari, { from: '+390577111222', to: '0577235501', app: 'bench' });
+await waitLogged(1);
+logged.length = 0;
+
+const started = Date.now();
+let placed = 0;
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (placed < CALLS) {
+      placed += 1;
+      const target = logged.length + 1;
+      await placeCall(ari, { from: '+390577111222', to: '0577235501', app: 'bench' });
+      await waitLogged(Math.min(target, CALLS));
+    }
+  }),
+);
+await waitLogged(CALLS);
+const elapsedS = (Date.now() - started) / 1000;
+const deadline = Date.now() + 60_000;
+while (delivered.size < logged.length && Date.now() < deadline)
+  await new Promise((r) => setTimeout(r, 50));
+
+const routing = logged.filter((c) => c.answeredAt !== null).map((c) => c.answeredAt! - c.startedAt);
+const toTimeline = logged
+  .filter((c) => delivered.has(c.id))
+  .map((c) => (delivered.get(c.id)! - c.endedAt) / 1000);
+const rss = process.memoryUsage().rss / 2 ** 20;
+
+const rows: Row[] = [
+  {
+    metric: 'inbound_cps',
+    value: +(logged.length / elapsedS).toFixed(1),
+    unit: 'calls/s',
+    target: 'report',
+    command,
+  },
+  {
+    metric: 'routing_overhead_p50_ms',
+    value: percentile(routing, 50),
+    unit: 'ms',
+    target: 'report',
+    command,
+  },
+  {
+    metric: 'routing_overhead_p99_ms',
+    value: percentile(routing, 99),
+    unit: 'ms',
+    target: 'report',
+    command,
+  },
+  {
+    metric: 'call_to_timeline_p95_s',
+    value: +percentile(toTimeline, 95).toFixed(2),
+    unit: 's',
+    target: '<= 2',
+    command,
+  },
+  {
+    metric: 'inbound_calls_measured',
+    value: logged.length,
+    unit: 'calls',
+    target: '>= 500',
+    command,
+  },
+  {
+    metric: 'inbound_calls_written_to_crm',
+    value: toTimeline.length,
+    unit: 'calls',
+    target: `= ${logged.length}`,
+    command,
+  },
+  {
+    metric: 'sidecar_rss_mb_after_run',
+    value: +rss.toFixed(0),
+    unit: 'MB',
+    target: 'report',
+    command,
+  },
+].filter((r) => r.metric.startsWith(prefix));
+
+await sidecar.shutdown();
+await crm.close();
+await asterisk.stop();
+
+console.table(rows.map(({ metric, value, unit, target }) => ({ metric, value, unit, target })));
+console.log(
+  `reproduce: ${command}   (BENCH_CALLS=${CALLS} BENCH_CONCURRENCY=${CONCURRENCY}, database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'SQLite'})`,
+);
+await writeFile('bench-results.json', `${JSON.stringify(rows, null, 2)}\n`);
+process.exit(0);
