@@ -19,6 +19,8 @@ interface Row {
 const prefix = process.argv[2] ?? '';
 const CALLS = Number(process.env.BENCH_CALLS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 30);
+/** Offered load for the routing-overhead run: new calls per second, as a real trunk sends them. */
+const PACED_CPS = Number(process.env.BENCH_PACED_CPS ?? 20);
 const command = `npm run bench${prefix ? ` -- ${prefix}` : ''}`;
 
 function percentile(values: number[], p: number): number {
@@ -78,10 +80,21 @@ const waitLogged = (n: number) =>
     else waiters.push({ n, resolve });
   });
 
-// Warm the CRM cache with one call, then measure CALLS calls kept CONCURRENCY at a time.
+// Warm the CRM cache with one call. Then two runs: CALLS calls at PACED_CPS new calls per
+// second (routing overhead under a realistic offered load), and CALLS calls kept CONCURRENCY
+// at a time (the ceiling, calls/s).
 await placeCall(ari, { from: '+390577111222', to: '0577235501', app: 'bench' });
 await waitLogged(1);
 logged.length = 0;
+
+const pacedStart = Date.now();
+for (let i = 0; i < CALLS; i++) {
+  const due = pacedStart + (i * 1000) / PACED_CPS;
+  if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+  void placeCall(ari, { from: '+390577111222', to: '0577235501', app: 'bench' });
+}
+await waitLogged(CALLS);
+const paced = logged.splice(0, logged.length);
 
 const started = Date.now();
 let placed = 0;
@@ -97,12 +110,13 @@ await Promise.all(
 );
 await waitLogged(CALLS);
 const elapsedS = (Date.now() - started) / 1000;
+const all = [...paced, ...logged];
 const deadline = Date.now() + 60_000;
-while (delivered.size < logged.length && Date.now() < deadline)
+while (delivered.size < all.length && Date.now() < deadline)
   await new Promise((r) => setTimeout(r, 50));
 
-const routing = logged.filter((c) => c.answeredAt !== null).map((c) => c.answeredAt! - c.startedAt);
-const toTimeline = logged
+const routing = paced.filter((c) => c.answeredAt !== null).map((c) => c.answeredAt! - c.startedAt);
+const toTimeline = all
   .filter((c) => delivered.has(c.id))
   .map((c) => (delivered.get(c.id)! - c.endedAt) / 1000);
 const rss = process.memoryUsage().rss / 2 ** 20;
@@ -165,7 +179,7 @@ await asterisk.stop();
 
 console.table(rows.map(({ metric, value, unit, target }) => ({ metric, value, unit, target })));
 console.log(
-  `reproduce: ${command}   (BENCH_CALLS=${CALLS} BENCH_CONCURRENCY=${CONCURRENCY}, database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'SQLite'})`,
+  `reproduce: ${command}   (BENCH_CALLS=${CALLS} BENCH_PACED_CPS=${PACED_CPS} BENCH_CONCURRENCY=${CONCURRENCY}, database: ${process.env.DATABASE_URL ? 'DATABASE_URL' : 'SQLite'})`,
 );
 await writeFile('bench-results.json', `${JSON.stringify(rows, null, 2)}\n`);
 process.exit(0);

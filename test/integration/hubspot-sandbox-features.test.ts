@@ -6,30 +6,15 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@hubspot/api-client';
 import { createHubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
-
-type Json = Record<string, unknown>;
+import { jsonRequest, type Json } from '../support/json-request.ts';
 
 const sandbox = createHubSpotSandbox();
 const { portalId, accessToken } = sandbox.createPortal();
 let running: RunningSandbox;
 let client: Client;
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  token: string | null = accessToken,
-) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-}
+const api = (method: string, path: string, body?: unknown, token: string | null = accessToken) =>
+  jsonRequest(running.url, method, path, body, token);
 
 async function upload(fields: Record<string, string>, bytes?: Uint8Array) {
   const fd = new FormData();

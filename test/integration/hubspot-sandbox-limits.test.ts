@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Client } from '@hubspot/api-client';
 import { createHubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
+import { jsonRequest, type Json } from '../support/json-request.ts';
 
-type Json = Record<string, unknown>;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let now = Date.UTC(2025, 0, 6, 9, 0, 0);
@@ -12,22 +12,12 @@ const sandbox = createHubSpotSandbox({ clock: () => now });
 let running: RunningSandbox;
 let portal: { portalId: number; accessToken: string };
 
-async function api(
+const api = (
   method: string,
   path: string,
   body?: unknown,
   token: string | null = portal.accessToken,
-) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
-}
+) => jsonRequest(running.url, method, path, body, token);
 
 async function form(path: string, fields: Record<string, string>) {
   const res = await fetch(`${running.url}${path}`, {

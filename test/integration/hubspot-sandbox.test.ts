@@ -7,8 +7,8 @@ import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client
 import { ASSOCIATION_DEFS } from '../../sandbox/src/hubspot/association-types.ts';
 import { createHubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
 import { singularOf } from '../../sandbox/src/hubspot/object-types.ts';
+import { jsonRequest, type Json } from '../support/json-request.ts';
 
-type Json = Record<string, unknown>;
 const EQ = 'EQ' as FilterOperatorEnum;
 const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -19,22 +19,8 @@ const { portalId, accessToken } = sandbox.createPortal();
 let running: RunningSandbox;
 let client: Client;
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  token: string | null = accessToken,
-) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${running.url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
-}
+const api = (method: string, path: string, body?: unknown, token: string | null = accessToken) =>
+  jsonRequest(running.url, method, path, body, token);
 
 function assertError(r: { status: number; body: Json }, status: number, category: string) {
   assert.equal(r.status, status, JSON.stringify(r.body));
