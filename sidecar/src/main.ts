@@ -97,8 +97,10 @@ export async function startSidecar(
   const callListeners = new Set<(call: FinishedCall) => void>();
   const greeting = [new Answer(), new Play(config.GREETING_MEDIA), new Hangup()];
   let accepting = true;
+  // Calls still being handled, including logging after hang-up: shutdown waits for these.
+  const inFlight = new Set<Promise<unknown>>();
   telephony.start((call) => {
-    handleInboundCall(call, {
+    const handling = handleInboundCall(call, {
       clock,
       log,
       directory,
@@ -113,9 +115,12 @@ export async function startSidecar(
         outbox.nudge();
         for (const l of callListeners) l(finished);
       },
-    }).catch((err: unknown) =>
-      log.error({ err, channelId: call.info.id }, 'inbound call handling failed'),
-    );
+    })
+      .catch((err: unknown) =>
+        log.error({ err, channelId: call.info.id }, 'inbound call handling failed'),
+      )
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   outbox.start();
 
@@ -165,7 +170,7 @@ export async function startSidecar(
         telephony.stopAccepting();
         log.info({ activeCalls: telephony.status().activeCalls }, 'shutting down: draining calls');
         await Promise.race([
-          telephony.idle(),
+          telephony.idle().then(() => Promise.all(inFlight)),
           new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS).unref()),
         ]);
         await telephony.stop();

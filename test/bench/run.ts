@@ -144,6 +144,8 @@ const rows: Row[] = [
     command,
   },
   {
+    // Over both runs; the ceiling run offers more calls/s than HubSpot's write budget allows
+    // with one call per request, so this measures queueing under the rate limit.
     metric: 'call_to_timeline_p95_s',
     value: +percentile(toTimeline, 95).toFixed(2),
     unit: 's',
@@ -151,9 +153,9 @@ const rows: Row[] = [
     command,
   },
   {
-    metric: 'inbound_calls_measured',
-    value: logged.length,
-    unit: 'calls',
+    metric: 'routing_overhead_calls',
+    value: routing.length,
+    unit: `calls at ${PACED_CPS}/s`,
     target: '>= 500',
     command,
   },
@@ -161,7 +163,7 @@ const rows: Row[] = [
     metric: 'inbound_calls_written_to_crm',
     value: toTimeline.length,
     unit: 'calls',
-    target: `= ${logged.length}`,
+    target: `= ${all.length}`,
     command,
   },
   {
