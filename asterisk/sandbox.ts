@@ -1,7 +1,6 @@
 // A real Asterisk 22 running in a Debian sid chroot (see asterisk/bin/provision.sh), one
 // instance per name, on ports the caller chooses so several can run side by side.
 import { spawn, execFile } from 'node:child_process';
-
 import { mkdir, readdir, readFile, rm, writeFile, chmod, open } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -51,6 +51,7 @@ export const configSchema = z.object({
   HUBSPOT_PORTAL_ID: z.string().regex(/^\d+$/).optional(),
   HUBSPOT_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).default(1500),
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(100),
+  HUBSPOT_SEARCH_PER_S: z.coerce.number().int().min(1).default(4),
 
   TWILIO_ACCOUNT_SID: z
     .string()

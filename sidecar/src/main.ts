@@ -56,12 +56,20 @@ export async function startSidecar(
   const portals = new HubSpotPortals(config.HUBSPOT_API_BASE_URL, () =>
     config.HUBSPOT_ACCESS_TOKEN ? [{ portalId, accessToken: config.HUBSPOT_ACCESS_TOKEN }] : [],
   );
-  const limiter = new SlidingWindowLimiter(config.HUBSPOT_RATE_LIMIT_PER_10S, 10_000, clock);
-  const directory = new HubSpotContactDirectory(portals, limiter, clock);
+  // Writes are spaced evenly (one per 10 s / limit) rather than let through in a burst that
+  // empties the 10-second window and then stalls: while a request waits for its slot, calls
+  // accumulate and the next upsert carries them all. Search has its own, per-second limit.
+  const writeLimiter = new SlidingWindowLimiter(
+    1,
+    10_000 / config.HUBSPOT_RATE_LIMIT_PER_10S,
+    clock,
+  );
+  const searchLimiter = new SlidingWindowLimiter(config.HUBSPOT_SEARCH_PER_S, 1000, clock);
+  const directory = new HubSpotContactDirectory(portals, searchLimiter, clock);
   const outboxStore = new OutboxStore(ds, clock);
   const outbox = new OutboxWorker(
     outboxStore,
-    [new CallSender(portals, limiter, directory)],
+    [new CallSender(portals, writeLimiter, directory)],
     log.child({ part: 'outbox' }),
     {
       pollMs: config.OUTBOX_POLL_MS,
@@ -77,7 +85,6 @@ export async function startSidecar(
     outboxDepth: () => outboxStore.pendingCount(),
     ariConnected: () => telephony.status().connected,
   });
-  const m = metrics;
   const telephony = new AriTelephony(
     {
       url: config.ARI_URL,
@@ -109,9 +116,9 @@ export async function startSidecar(
       lookupTimeoutMs: config.HUBSPOT_LOOKUP_TIMEOUT_MS,
       portalFor: () => portalId,
       flowFor: () => greeting,
-      onRouted: (ms) => m.routingSeconds.observe(ms / 1000),
+      onRouted: (ms) => metrics.routingSeconds.observe(ms / 1000),
       onRecorded: (finished) => {
-        m.callsTotal.inc({ outcome: finished.outcome });
+        metrics.callsTotal.inc({ outcome: finished.outcome });
         outbox.nudge();
         for (const l of callListeners) l(finished);
       },
@@ -126,7 +133,7 @@ export async function startSidecar(
 
   const app = createHttpApp({
     log,
-    metrics: config.METRICS_ENABLED ? m : undefined,
+    metrics: config.METRICS_ENABLED ? metrics : undefined,
     readiness: {
       database: async () => {
         try {
@@ -158,7 +165,7 @@ export async function startSidecar(
     outbox,
     outboxStore,
     callLog,
-    metrics: m,
+    metrics,
     log,
     onCallLogged(listener) {
       callListeners.add(listener);

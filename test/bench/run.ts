@@ -57,7 +57,7 @@ const sidecar = await startSidecar(
     OUTBOX_POLL_MS: '20',
   }),
 );
-while (!sidecar.telephony.status().connected) await new Promise((r) => setTimeout(r, 20));
+await sidecar.telephony.whenConnected();
 const ari = {
   url: asterisk.ariUrl,
   username: asterisk.ariUsername,

@@ -36,7 +36,7 @@ export async function startTestSidecar(
     ...env,
   });
   const sidecar = await startSidecar(config);
-  await waitFor(() => sidecar.telephony.status().connected, 10_000, 'ARI connected');
+  await sidecar.telephony.whenConnected();
   const nextCalls = (n: number) =>
     new Promise<FinishedCall[]>((resolve) => {
       const got: FinishedCall[] = [];

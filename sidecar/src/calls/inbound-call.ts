@@ -40,10 +40,7 @@ export async function handleInboundCall(
   const ctx: CallContext = { call, answeredAt: null, now: () => deps.clock.now() };
   let failed = false;
   try {
-    for (const step of deps.flowFor(calledRaw)) {
-      await step.run(ctx);
-      if (step.name === 'answer') deps.onRouted?.(ctx.answeredAt! - call.startedAt);
-    }
+    for (const step of deps.flowFor(calledRaw)) await step.run(ctx);
   } catch (err) {
     if (!(err instanceof CallEndedError)) {
       failed = true;
@@ -51,6 +48,7 @@ export async function handleInboundCall(
       await call.hangup().catch(() => undefined);
     }
   }
+  if (ctx.answeredAt !== null) deps.onRouted?.(ctx.answeredAt - call.startedAt);
   const end = await call.ended;
   const found = await lookup;
   const finished: FinishedCall = {

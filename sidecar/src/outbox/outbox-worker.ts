@@ -34,7 +34,7 @@ type OutboxEvents = {
 
 export class OutboxWorker extends EventEmitter<OutboxEvents> {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
   private stopped = true;
   private wake: (() => void) | undefined;
   private readonly senders = new Map<string, OutboxSender>();
@@ -51,7 +51,7 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
 
   start(): void {
     this.stopped = false;
-    void this.loop();
+    this.loopDone = this.loop();
   }
 
   /** A row was just committed: deliver now rather than at the next poll. */
@@ -62,7 +62,7 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.nudge();
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    await this.loopDone;
   }
 
   /** Delivers everything due now, repeatedly, until nothing is due or `deadline` passes. */
@@ -74,7 +74,6 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
   }
 
   private async loop(): Promise<void> {
-    this.running = true;
     while (!this.stopped) {
       let delivered = 0;
       try {
@@ -90,7 +89,6 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
       clearTimeout(this.timer);
       this.wake = undefined;
     }
-    this.running = false;
   }
 
   /** One pass: returns how many rows it handled. */

@@ -52,12 +52,11 @@ export class AriSupervisor extends EventEmitter<SupervisorEvents> {
     void this.connect();
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
     this.dispose();
-    return Promise.resolve();
   }
 
   private async connect(): Promise<void> {

@@ -60,8 +60,15 @@ export class AriTelephony implements Telephony {
     this.supervisor.start();
   }
 
-  async stop(): Promise<void> {
-    await this.supervisor.stop();
+  stop(): Promise<void> {
+    this.supervisor.stop();
+    return Promise.resolve();
+  }
+
+  /** Resolves once ARI is connected and the application is subscribed. */
+  whenConnected(): Promise<void> {
+    if (this.supervisor.isConnected()) return Promise.resolve();
+    return new Promise((resolve) => this.supervisor.once('connected', () => resolve()));
   }
 
   status(): TelephonyStatus {
