@@ -1,6 +1,7 @@
 // Strict rules for event-heavy async code: a forgotten await or a promise handed to an
 // EventEmitter is how calls get lost silently.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -28,5 +29,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // crm-app cards: React hooks rules (type info comes from crm-app/tsconfig.json).
+  { files: ['crm-app/**/*.tsx', 'crm-app/**/*.ts'], ...reactHooks.configs.flat.recommended },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -18,8 +18,12 @@ export interface ScriptedCall {
   play?: string;
   /** Seconds the caller stays on the line after the digits, unless the far end hangs up first. */
   holdSeconds?: number;
+  /** Seconds the caller waits after being answered before playing/typing (default 0.2). */
+  waitSeconds?: number;
   /** Route to this ARI application instead of the dialplan's default. */
   app?: string;
+  /** Extra channel variables (e.g. WAIT_S before the playback, CENTRALINO_PARKER). */
+  variables?: Record<string, string>;
 }
 
 export interface PlacedCall {
@@ -42,7 +46,9 @@ export async function placeCall(ari: AriEndpoint, call: ScriptedCall): Promise<P
     DIGITS: call.digits ?? '',
     PLAY: call.play ?? '',
     HOLD_S: String(call.holdSeconds ?? 30),
+    ...(call.waitSeconds !== undefined ? { WAIT_S: String(call.waitSeconds) } : {}),
     CENTRALINO_APP: call.app ?? '',
+    ...call.variables,
   };
   const query = new URLSearchParams({
     endpoint: `Local/${call.to}@test-inbound/n`,

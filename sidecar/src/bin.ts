@@ -1,6 +1,7 @@
 // Process entry: parse the environment, start, and stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from './config.ts';
 import { startSidecar } from './main.ts';
+import { FlowsConfigError } from './routing/flow-schema.ts';
 
 try {
   const config = loadConfig();
@@ -18,7 +19,7 @@ try {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof FlowsConfigError) {
     console.error(err.message);
     process.exit(78); // EX_CONFIG
   }

@@ -67,6 +67,27 @@ export const configSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   TOKEN_ENCRYPTION_KEY: encryptionKey.optional(),
 
+  // HubSpot marketplace app (OAuth install, webhooks, workflow actions): see docs/INSTALL-HUBSPOT.md.
+  HUBSPOT_APP_ID: z.string().regex(/^\d+$/).optional(),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  // The app's client secret: OAuth, and the key of every HubSpot signature check.
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_DEVELOPER_API_KEY: z.string().min(1).optional(),
+  FORM_STATUS_PROPERTY: z.string().min(1).default('centralino_support_status'),
+  FORM_STATUS_VALUE: z.string().min(1).default('pending_authorization'),
+  CONTRACT_STATUS_PROPERTIES: z
+    .string()
+    .default('centralino_support_status')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(250),
+  TOKEN_REFRESH_SWEEP_MS: z.coerce.number().int().min(1000).default(60_000),
+  ACTION_EXPIRY_SWEEP_MS: z.coerce.number().int().min(1000).default(60_000),
+
   DEFAULT_COUNTRY: z
     .string()
     .regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, e.g. IT')
@@ -77,6 +98,60 @@ export const configSchema = z.object({
   OUTBOX_RETRY_CAP_MS: z.coerce.number().int().min(100).default(300_000),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(30000),
   METRICS_ENABLED: bool.default(true),
+
+  // Card APIs (crm-app cards → hubspot.fetch): the app's client secret verifies
+  // X-HubSpot-Signature-v3; the CRM property holding a record's support status (S3–S5).
+  SUPPORT_STATUS_PROPERTY: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'a HubSpot property name')
+    .default('centralino_support_status'),
+  // Calling widget (H2): agent sessions, click-to-call dial strings, calling-settings registration.
+  WIDGET_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  WIDGET_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 30),
+  WIDGET_AGENT_DIAL: z.string().min(1).default('PJSIP/{agent}'),
+  WIDGET_CUSTOMER_DIAL: z.string().min(1).default('PJSIP/{number}@trunk'),
+  WIDGET_CALLER_ID: z.string().optional(),
+  WIDGET_RING_TIMEOUT_S: z.coerce.number().int().min(5).max(300).default(30),
+  WIDGET_FRAME_ANCESTORS: z
+    .string()
+    .regex(/^[^;,'"]+$/, 'space-separated CSP sources')
+    .default('https://*.hubspot.com https://*.hubspotqa.com'),
+  // Inbound routing (issue 3): flows by called number, support gate, voicemail and recording
+  // links, parking, transfer to outside numbers.
+  FLOWS_FILE: z.string().min(1).optional(),
+  FLOWS_WATCH: bool.default(true),
+  SUPPORT_CONTRACT_TTL_MS: z.coerce.number().int().min(0).default(5000),
+  TRANSFER_DIAL_TEMPLATE: z
+    .string()
+    .regex(/\{number\}/, 'must contain {number}')
+    .default('PJSIP/{number}@trunk'),
+  RECORDING_LINK_KEY: z.string().min(16).optional(),
+  RECORDING_LINK_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 86400),
+  MAIL_FROM: z.string().min(3).default('centralino@localhost'),
+  /** Bearer token for /api/routing in single-account use (the CRM page signs its requests). */
+  ROUTING_API_TOKEN: z.string().min(16).optional(),
+  // Write-back (the outbox as the single CRM writer): dead-letter view, timeline templates.
+  OUTBOX_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  // ACD (issue 3, virtual call center): agents and queues created at start when missing.
+  ACD_SEED_FILE: z.string().min(1).optional(),
+  // Outbound campaigns (issue 5).
+  CAMPAIGNS_ENABLED: bool.default(true),
+  /** Dial string for a campaign call; {number} = the recipient's E.164 number. */
+  CAMPAIGN_DIAL_TEMPLATE: z.string().includes('{number}').default('Local/{number}@campaign-dial'),
+  CAMPAIGN_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** How often agenda looks for due jobs (scheduled campaign starts, …). */
+  JOBS_POLL_MS: z.coerce.number().int().min(20).default(5000),
+  /** A crashed sidecar's campaign calls are taken over after this long. */
+  CAMPAIGN_LEASE_MS: z.coerce.number().int().min(300).default(30_000),
 });
 
 export type Config = Readonly<z.output<typeof configSchema>>;
@@ -104,6 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if ((c.TWILIO_ACCOUNT_SID === undefined) !== (c.TWILIO_AUTH_TOKEN === undefined)) {
     problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both or neither');
+  }
+  if (
+    c.HUBSPOT_CLIENT_ID !== undefined &&
+    (c.HUBSPOT_CLIENT_SECRET === undefined || c.TOKEN_ENCRYPTION_KEY === undefined)
+  ) {
+    problems.push(
+      'HUBSPOT_CLIENT_ID: OAuth needs HUBSPOT_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY too',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(c);

@@ -2,24 +2,36 @@
 // Nothing else constructs infrastructure; tests start the same graph with their own config.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { databaseUrlOf, type Config } from './config.ts';
+import { databaseUrlOf, publicUrlOf, type Config } from './config.ts';
 import { handleInboundCall } from './calls/inbound-call.ts';
-import { CallSender } from './crm/call-sender.ts';
+import { wireCards } from './cards/wire.ts';
 import { HubSpotContactDirectory } from './crm/contact-directory.ts';
 import { HubSpotPortals } from './crm/hubspot-portals.ts';
-import { SlidingWindowLimiter } from './crm/rate-limiter.ts';
 import type { FinishedCall } from './domain/call.ts';
-import { Answer, Hangup, Play } from './flows/steps.ts';
 import { createHttpApp } from './http/app.ts';
+import { prepareHubSpotTokens, wireHubSpotApp, type HubSpotApp } from './hubspot-app/wire.ts';
 import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
 import { OutboxStore } from './outbox/outbox-store.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { hubspotPacers, wireWriteBack } from './outbox/write-back.ts';
 import { systemClock, type Clock, type Logger } from './ports.ts';
 import { CallLog } from './store/call-log.ts';
 import { openDataSource } from './store/data-source.ts';
 import { AriTelephony } from './telephony/ari-telephony.ts';
+import { CallEngagementSender } from './widget/engagement-sender.ts';
+import { wireWidget, type Widget } from './widget/wire.ts';
+import type { AgentPresence, CallQueues } from './acd/port.ts';
+import { rememberedNumbersForCards } from './routing/card-adapters.ts';
+import { wireRouting, type Routing } from './routing/wire.ts';
+import { acdAdminForCards } from './acd/card-adapter.ts';
+import { wireAcd, type Acd, type AcdDeps } from './acd/wire.ts';
+import type { RecordingArchive } from './recordings/port.ts';
+import type { DialObserver } from './campaigns/dialer.ts';
+import { wireCampaigns, type CampaignsWiring } from './campaigns/wire.ts';
+import { createScheduler } from './jobs/scheduler.ts';
 
 /** Portal id used in single-account mode when HUBSPOT_PORTAL_ID is not given. */
 export const SINGLE_ACCOUNT_PORTAL = 'single';
@@ -33,6 +45,12 @@ export interface Sidecar {
   readonly callLog: CallLog;
   readonly metrics: Metrics;
   readonly log: Logger;
+  readonly widget: Widget;
+  /** OAuth installs, webhook inbox, workflow actions, contract-status events, ticket mirror. */
+  readonly hubspotApp: HubSpotApp;
+  readonly routing: Routing;
+  readonly acd: Acd;
+  readonly campaigns: CampaignsWiring;
   /** Resolves with each call as it is logged (tests wait on this instead of sleeping). */
   onCallLogged(listener: (call: FinishedCall) => void): () => void;
   /** SIGTERM path: stop taking calls, let active calls finish, flush the outbox, close. */
@@ -42,6 +60,15 @@ export interface Sidecar {
 export interface SidecarOverrides {
   clock?: Clock;
   log?: Logger;
+  /** The queues the flows' queue node uses (default: the ACD's; routing tests pass a double). */
+  queues?: CallQueues;
+  /** Where queue-call recordings go (the recordings module's archive). */
+  recordingArchive?: RecordingArchive;
+  acd?: Pick<AcdDeps, 'hooks' | 'priorityOf'>;
+  /** Agent presence for the widget (default: the ACD's; widget tests pass their own). */
+  agentPresence?: AgentPresence;
+  /** Sees every campaign dial and hang-up (tests, bench). */
+  campaignObserver?: DialObserver;
 }
 
 export async function startSidecar(
@@ -53,23 +80,75 @@ export async function startSidecar(
   const ds = await openDataSource(databaseUrlOf(config), { migrate: true });
 
   const portalId = config.HUBSPOT_PORTAL_ID ?? SINGLE_ACCOUNT_PORTAL;
-  const portals = new HubSpotPortals(config.HUBSPOT_API_BASE_URL, () =>
-    config.HUBSPOT_ACCESS_TOKEN ? [{ portalId, accessToken: config.HUBSPOT_ACCESS_TOKEN }] : [],
+  const hubspotTokens = await prepareHubSpotTokens(config, { ds, clock, log });
+  const portals = new HubSpotPortals(
+    config.HUBSPOT_API_BASE_URL,
+    () => [
+      ...(config.HUBSPOT_ACCESS_TOKEN
+        ? [{ portalId, accessToken: config.HUBSPOT_ACCESS_TOKEN }]
+        : []),
+      ...hubspotTokens.credentials(),
+    ],
+    hubspotTokens.fresh,
   );
-  // Writes are spaced evenly (one per 10 s / limit) rather than let through in a burst that
-  // empties the 10-second window and then stalls: while a request waits for its slot, calls
-  // accumulate and the next upsert carries them all. Search has its own, per-second limit.
-  const writeLimiter = new SlidingWindowLimiter(
-    1,
-    10_000 / config.HUBSPOT_RATE_LIMIT_PER_10S,
-    clock,
-  );
-  const searchLimiter = new SlidingWindowLimiter(config.HUBSPOT_SEARCH_PER_S, 1000, clock);
-  const directory = new HubSpotContactDirectory(portals, searchLimiter, clock);
+  const pacers = hubspotPacers(ds, clock, config);
+  const directory = new HubSpotContactDirectory(portals, pacers.searches, clock);
   const outboxStore = new OutboxStore(ds, clock);
+  // Every HubSpot write of every part goes through the one shared, per-account pacer.
+  const writeLimiter = pacers.writes;
+  let boundUrl = '';
+  const hubspotApp = wireHubSpotApp(config, {
+    ds,
+    clock,
+    log,
+    tokens: hubspotTokens,
+    portals,
+    outboxStore,
+    limiter: writeLimiter,
+    nudgeOutbox: () => outbox.nudge(),
+    publicUrl: () => config.PUBLIC_URL ?? boundUrl,
+  });
+  const cards = wireCards({
+    ds,
+    portals,
+    writeLimiter,
+    outboxStore,
+    nudgeOutbox: () => outbox.nudge(),
+    clock,
+    log,
+    clientSecret: config.HUBSPOT_CLIENT_SECRET,
+    publicUrl: publicUrlOf(config),
+    supportStatusProperty: config.SUPPORT_STATUS_PROPERTY,
+    // Routing is wired below (it needs the HTTP URL); the cards reach it when a request comes.
+    ports: {
+      rememberedNumbers: rememberedNumbersForCards(() => routing.remembered),
+      acdAdmin: {
+        overview: (p) => acdAdminForCards(acd.admin, acd.repo).overview(p),
+        setQueueStrategy: (p, q, s) =>
+          acdAdminForCards(acd.admin, acd.repo).setQueueStrategy(p, q, s),
+      },
+    },
+  });
+  const writeBack = wireWriteBack({
+    config,
+    portals,
+    pacer: pacers.writes,
+    directory,
+    store: outboxStore,
+  });
+  // The write-back senders are the single writer of every shared kind; a part's own sender is
+  // used only for a kind write-back does not know (e.g. the widget's engagement patch).
+  const known = new Set(writeBack.senders.map((s) => s.kind));
   const outbox = new OutboxWorker(
     outboxStore,
-    [new CallSender(portals, writeLimiter, directory)],
+    [
+      ...writeBack.senders,
+      ...[
+        new CallEngagementSender(portals, writeLimiter),
+        ...cards.senders,
+        ...hubspotApp.senders,
+      ].filter((s) => !known.has(s.kind)),
+    ],
     log.child({ part: 'outbox' }),
     {
       pollMs: config.OUTBOX_POLL_MS,
@@ -101,12 +180,72 @@ export async function startSidecar(
     },
   );
 
+  const acd: Acd = await wireAcd({
+    ds,
+    telephony,
+    clock,
+    log,
+    ari: {
+      url: config.ARI_URL,
+      username: config.ARI_USERNAME,
+      password: config.ARI_PASSWORD,
+      app: config.ARI_APP,
+    },
+    defaultPortalId: portalId,
+    defaultCountry: config.DEFAULT_COUNTRY,
+    dataDir: config.DATA_DIR,
+    seedFile: config.ACD_SEED_FILE,
+    // Queue recordings go to routing's archive (wired below, used only once calls flow).
+    archive: overrides.recordingArchive ?? {
+      storeFromAri: (name, meta) => routing.archive.storeFromAri(name, meta),
+      storeFile: (file, type, meta) => routing.archive.storeFile(file, type, meta),
+    },
+    ...overrides.acd,
+  }).catch(async (err: unknown) => {
+    // A bad seed file stops the start: close the database so the process can exit.
+    await ds.destroy();
+    throw err;
+  });
+
+  // Calling widget (H2): agents' presence is the ACD's.
+  const widget = await wireWidget({
+    config,
+    ds,
+    telephony,
+    portals,
+    outboxStore,
+    nudgeOutbox: () => outbox.nudge(),
+    directory,
+    presence: overrides.agentPresence ?? acd.presence,
+    clock,
+    log,
+    portalFor: () => portalId,
+  });
+
+  const routing: Routing = await wireRouting({
+    config,
+    ds,
+    clock,
+    log,
+    telephony,
+    portals,
+    searchLimiter: pacers.searches,
+    queues: overrides.queues ?? acd.queues,
+    defaultPortalId: portalId,
+    publicUrl: () => config.PUBLIC_URL ?? url,
+  }).catch(async (err: unknown) => {
+    // A bad flows file stops the start cleanly (the message names the place).
+    await ds.destroy();
+    throw err;
+  });
+  // A contract-status change in the CRM (webhook) reaches the support gate's cache at once.
+  hubspotApp.contractStatus.subscribe((changedPortal) => routing.crm.invalidate(changedPortal));
   const callListeners = new Set<(call: FinishedCall) => void>();
-  const greeting = [new Answer(), new Play(config.GREETING_MEDIA), new Hangup()];
   let accepting = true;
   // Calls still being handled, including logging after hang-up: shutdown waits for these.
   const inFlight = new Set<Promise<unknown>>();
   telephony.start((call) => {
+    widget.onInboundCall(call);
     const handling = handleInboundCall(call, {
       clock,
       log,
@@ -115,7 +254,7 @@ export async function startSidecar(
       defaultCountry: config.DEFAULT_COUNTRY,
       lookupTimeoutMs: config.HUBSPOT_LOOKUP_TIMEOUT_MS,
       portalFor: () => portalId,
-      flowFor: () => greeting,
+      flowFor: (called) => acd.flowFor(portalId, called) ?? routing.flowFor(called),
       onRouted: (ms) => metrics.routingSeconds.observe(ms / 1000),
       onRecorded: (finished) => {
         metrics.callsTotal.inc({ outcome: finished.outcome });
@@ -130,9 +269,39 @@ export async function startSidecar(
     inFlight.add(handling);
   });
   outbox.start();
+  hubspotApp.start();
+  // Jobs (agenda on our database): definitions are added by the features, then it starts.
+  const scheduler = createScheduler(ds, {
+    name: `${hostname()}:${process.pid}`,
+    processEvery: config.JOBS_POLL_MS,
+    logger: log.child({ part: 'jobs' }),
+  });
+  const campaigns = wireCampaigns({
+    scheduler,
+    portals,
+    config,
+    ds,
+    telephony,
+    outboxStore,
+    nudgeOutbox: () => outbox.nudge(),
+    clock,
+    log,
+    ...(overrides.campaignObserver ? { observer: overrides.campaignObserver } : {}),
+  });
+  campaigns.start();
+  await scheduler.start();
 
   const app = createHttpApp({
     log,
+    routers: [
+      ...hubspotApp.routers,
+      ...writeBack.routers,
+      cards.router,
+      widget.router,
+      ...routing.routers,
+      ...acd.routers,
+      campaigns.router,
+    ],
     metrics: config.METRICS_ENABLED ? metrics : undefined,
     readiness: {
       database: async () => {
@@ -152,6 +321,7 @@ export async function startSidecar(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${port}`;
+  boundUrl = url;
   log.info(
     { url, ariUrl: config.ARI_URL, app: config.ARI_APP, crm: config.HUBSPOT_API_BASE_URL },
     'sidecar started',
@@ -167,6 +337,11 @@ export async function startSidecar(
     callLog,
     metrics,
     log,
+    widget,
+    hubspotApp,
+    routing,
+    acd,
+    campaigns,
     onCallLogged(listener) {
       callListeners.add(listener);
       return () => callListeners.delete(listener);
@@ -175,17 +350,27 @@ export async function startSidecar(
       shuttingDown ??= (async () => {
         accepting = false;
         telephony.stopAccepting();
+        const campaignsStopped = campaigns.stop();
         log.info({ activeCalls: telephony.status().activeCalls }, 'shutting down: draining calls');
         await Promise.race([
-          telephony.idle().then(() => Promise.all(inFlight)),
+          Promise.all([campaignsStopped, telephony.idle().then(() => Promise.all(inFlight))]),
           new Promise((r) => setTimeout(r, config.SHUTDOWN_DRAIN_MS).unref()),
         ]);
+        await widget.stop();
+        acd.stop();
+        // agenda.stop() waits for running jobs and clears its timers (watchdogs included).
+        await scheduler.stop();
         await telephony.stop();
+        await hubspotApp.stop();
+        routing.stop();
         await outbox.stop();
         const left = await outbox.flush(Date.now() + 10_000);
         log.info({ outboxLeft: left }, 'outbox flushed');
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Calls are drained and the outbox flushed: cut kept-alive HTTP connections (widgets,
+        // cards) now instead of waiting out their keep-alive timeout.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await closed;
         await ds.destroy();
       })();
       return shuttingDown;

@@ -14,7 +14,7 @@ export function testAsterisk(): AsteriskSandbox {
     ariPort: Number(new URL(ari.url).port),
     sipPort: Number(process.env.TEST_SIP_PORT ?? 15060),
     trunkPeerPort: Number(process.env.TEST_TRUNK_PEER_PORT ?? 15070),
-    rtpStart: 30000,
+    rtpStart: Number(process.env.TEST_RTP_START ?? 30000),
   });
 }
 
@@ -25,3 +25,6 @@ export function testDatabaseUrl(tag: string): string {
     `sqlite:/tmp/centralino-test/${tag}-${process.pid}-${Date.now()}.sqlite`
   );
 }
+
+/** First of 500 ports this test run may bind (see CENTRALINO_TEST_SLOT in scripts/test.ts). */
+export const testPortBase = Number(process.env.TEST_PORT_BASE ?? 41000);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { placeCall, type ScriptedCall } from '../../asterisk/caller.ts';
 import { loadConfig } from '../../sidecar/src/config.ts';
 import type { FinishedCall } from '../../sidecar/src/domain/call.ts';
-import { startSidecar, type Sidecar } from '../../sidecar/src/main.ts';
+import { startSidecar, type Sidecar, type SidecarOverrides } from '../../sidecar/src/main.ts';
 import { ari, testDatabaseUrl } from './env.ts';
 
 export interface TestSidecar extends Sidecar {
@@ -19,6 +19,7 @@ export interface TestSidecar extends Sidecar {
 export async function startTestSidecar(
   env: Record<string, string> = {},
   tag = 'sidecar',
+  overrides: SidecarOverrides = {},
 ): Promise<TestSidecar> {
   const app = `t_${tag}_${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
@@ -35,7 +36,7 @@ export async function startTestSidecar(
     SHUTDOWN_DRAIN_MS: '5000',
     ...env,
   });
-  const sidecar = await startSidecar(config);
+  const sidecar = await startSidecar(config, overrides);
   await sidecar.telephony.whenConnected();
   const nextCalls = (n: number) =>
     new Promise<FinishedCall[]>((resolve) => {

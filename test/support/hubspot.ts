@@ -14,8 +14,9 @@ export interface TestHubSpot {
   env: Record<string, string>;
 }
 
-export async function startTestHubSpot(): Promise<TestHubSpot> {
-  const sandbox = createHubSpotSandbox({ defaultPortal: { portalId: 4242 } });
+/** `portalId`: a file of its own keeps its outbox rows apart on a shared MariaDB database. */
+export async function startTestHubSpot(portalId = 4242): Promise<TestHubSpot> {
+  const sandbox = createHubSpotSandbox({ defaultPortal: { portalId } });
   const running = await sandbox.listen(0);
   const portal = sandbox.defaultPortal!;
   return {

@@ -5,10 +5,18 @@ import { CallSession } from '../../sidecar/src/telephony/call-session.ts';
 import { CallEndedError } from '../../sidecar/src/telephony/port.ts';
 import { createLogger } from '../../sidecar/src/ops/logger.ts';
 
-function fakeAri(onPlay: (playbackId: string) => void): AriRest & { hungUp: string[] } {
+function fakeAri(
+  onPlay: (playbackId: string) => void,
+): AriRest & { hungUp: string[]; stopped: string[] } {
   const hungUp: string[] = [];
+  const stopped: string[] = [];
   return {
     hungUp,
+    stopped,
+    stopPlayback: (id) => {
+      stopped.push(id);
+      return Promise.resolve();
+    },
     answer: () => Promise.resolve(),
     play: (_c, playbackId) => {
       onPlay(playbackId);
@@ -20,6 +28,7 @@ function fakeAri(onPlay: (playbackId: string) => void): AriRest & { hungUp: stri
     },
     playbackExists: () => Promise.resolve(false),
     channelsInApp: () => Promise.resolve([]),
+    originate: () => Promise.resolve(),
   };
 }
 
@@ -89,4 +98,32 @@ test('after a reconnect, a channel that vanished ends its session as lost', asyn
   );
   await session.resync(false);
   assert.equal((await session.ended).by, 'lost');
+});
+
+test('a prompt with stopOnDigit stops at the first key (barge-in) and is skipped when typed ahead', async () => {
+  let playbackId = '';
+  const ari = fakeAri((id) => (playbackId = id));
+  const session = new CallSession(info, ari, { now: () => 0 }, log);
+  const playing = session.play('sound:menu', { stopOnDigit: true });
+  await new Promise((r) => setImmediate(r));
+  session.push({ type: 'ChannelDtmfReceived', digit: '2', receivedAt: 0 });
+  assert.deepEqual(ari.stopped, [playbackId]);
+  session.push({ type: 'PlaybackFinished', playbackId, failed: false, receivedAt: 0 });
+  assert.equal(await playing, 'done');
+  // The key is still there for the menu, and a second prompt is not played at all.
+  let played = 0;
+  const ari2 = fakeAri(() => (played += 1));
+  const typedAhead = new CallSession(info, ari2, { now: () => 0 }, log);
+  typedAhead.push({ type: 'ChannelDtmfReceived', digit: '1', receivedAt: 0 });
+  assert.equal(await typedAhead.play('sound:menu', { stopOnDigit: true }), 'done');
+  assert.equal(played, 0);
+  assert.equal(await typedAhead.collectDigits({ max: 1, firstDigitMs: 10 }), '1');
+  assert.equal(await session.collectDigits({ max: 1, firstDigitMs: 10 }), '2');
+  // Without stopOnDigit a key press does not interrupt.
+  const plain = session.play('sound:info');
+  await new Promise((r) => setImmediate(r));
+  session.push({ type: 'ChannelDtmfReceived', digit: '3', receivedAt: 0 });
+  assert.equal(ari.stopped.length, 1);
+  session.push({ type: 'PlaybackFinished', playbackId, failed: false, receivedAt: 0 });
+  assert.equal(await plain, 'done');
 });

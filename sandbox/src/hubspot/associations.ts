@@ -126,6 +126,8 @@ export function associationsRouter(state: SandboxState): Router {
     ok(res, 200, next ? { results, paging: next } : { results });
   });
 
+  // Malformed input refuses the whole request (400); inputs naming a missing object fail one
+  // by one: HubSpot writes the others and answers 207 with an error per failed input.
   r.post('/crm/v4/associations/:from/:to/batch/create', (req, res) => {
     const portal = portalOf(res);
     const startedAt = iso(state.now());
@@ -137,18 +139,31 @@ export function associationsRouter(state: SandboxState): Router {
       const fromId = endpointId(input.from, 'from.id');
       const toId = endpointId(input.to, 'to.id');
       const defs = input.types.map((spec) => specDef(from, to, spec));
-      requireBoth(portal, from, fromId, to, toId);
       return { fromId, toId, defs };
     });
-    for (const p of plans) for (const def of p.defs) addAssociation(portal, def, p.fromId, p.toId);
-    ok(
-      res,
-      201,
-      complete(
-        startedAt,
-        plans.map((p) => pairJson(from, p.fromId, to, p.toId, p.defs)),
-      ),
+    const errors: unknown[] = [];
+    const done = plans.filter((p) => {
+      const missing: [ObjectTypeName, string][] = [];
+      if (!findRecord(portal, from, p.fromId)) missing.push([from, p.fromId]);
+      if (!findRecord(portal, to, p.toId)) missing.push([to, p.toId]);
+      for (const [type, id] of missing) {
+        errors.push({
+          status: 'error',
+          category: 'VALIDATION_ERROR',
+          subCategory: 'OBJECT_NOT_FOUND',
+          message: `${singularOf(type)}=${id} is not valid: the object does not exist`,
+          context: { fromObjectId: [p.fromId], toObjectId: [p.toId] },
+        });
+      }
+      return missing.length === 0;
+    });
+    for (const p of done) for (const def of p.defs) addAssociation(portal, def, p.fromId, p.toId);
+    const body = complete(
+      startedAt,
+      done.map((p) => pairJson(from, p.fromId, to, p.toId, p.defs)),
     );
+    if (errors.length > 0) ok(res, 207, { ...body, numErrors: errors.length, errors });
+    else ok(res, 201, body);
   });
 
   r.post('/crm/v4/associations/:from/:to/batch/associate/default', (req, res) => {

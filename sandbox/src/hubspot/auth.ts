@@ -22,6 +22,7 @@ export function requiredScope(method: string, path: string): string | undefined 
   if (path.startsWith('/files/')) return 'files';
   if (path.startsWith('/integrators/timeline/')) return 'timeline';
   if (path.startsWith('/automation/')) return 'automation';
+  if (path.startsWith('/crm/v3/lists')) return read ? 'crm.lists.read' : 'crm.lists.write';
   if (path.startsWith('/crm/v3/owners')) return 'crm.objects.owners.read';
   return undefined;
 }

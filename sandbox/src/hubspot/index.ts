@@ -7,10 +7,12 @@ import { authMiddleware } from './auth.ts';
 import { automationRouter } from './automation.ts';
 import { batchRouter } from './batch.ts';
 import { callingRouter, dispositionsRouter } from './calling.ts';
+import { callingHostRouter } from './calling-host.ts';
 import { controlRouter, createControl, type SandboxControl } from './control.ts';
 import { notFoundRoute, sendError, serverError, toHubSpotError } from './errors.ts';
 import { Faults } from './faults.ts';
 import { fileBytesRouter, filesRouter } from './files.ts';
+import { listsRouter } from './lists.ts';
 import { ctx } from './http.ts';
 import { oauthRouter } from './oauth.ts';
 import { objectsRouter } from './objects.ts';
@@ -124,6 +126,7 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions = {}): HubSpotS
   app.use(express.json({ limit: '20mb' }));
   app.use(controlRouter(state, control));
   app.use(pageRouter(state));
+  app.use(callingHostRouter(state));
   app.use(faults.middleware());
   app.use(oauthRouter(state, opts.accessTokenTtlSeconds ?? 1800));
   app.use(fileBytesRouter(state));
@@ -140,6 +143,7 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions = {}): HubSpotS
   app.use(propertiesRouter(state));
   app.use(filesRouter(state));
   app.use(automationRouter(state));
+  app.use(listsRouter(state));
   app.use(eventsRouter(state));
   app.use(ownersRouter(state));
   app.use(dispositionsRouter());

@@ -27,18 +27,57 @@ function same(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+// Value index per portal (type, property, lower-cased value → records), kept by applyWrite:
+// unique-value checks and upserts by id property stay O(1) with tens of thousands of records
+// (the write-back bench), where a scan per input would make the sandbox the bottleneck.
+const valueIndexes = new WeakMap<Portal, Map<string, Set<CrmRecord>>>();
+const portalOfRecord = new WeakMap<CrmRecord, Portal>();
+
+const indexKey = (type: ObjectTypeName, name: string, value: string) =>
+  `${type}\u0000${name}\u0000${value.toLowerCase()}`;
+
+function valueIndex(portal: Portal): Map<string, Set<CrmRecord>> {
+  let index = valueIndexes.get(portal);
+  if (!index) {
+    index = new Map();
+    valueIndexes.set(portal, index);
+    for (const rec of portal.records.values()) indexRecord(index, rec);
+  }
+  return index;
+}
+
+function indexRecord(index: Map<string, Set<CrmRecord>>, rec: CrmRecord): void {
+  for (const [name, value] of Object.entries(rec.properties)) {
+    const key = indexKey(rec.type, name, value);
+    let set = index.get(key);
+    if (!set) index.set(key, (set = new Set()));
+    set.add(rec);
+  }
+}
+
+function unindexRecord(index: Map<string, Set<CrmRecord>>, rec: CrmRecord): void {
+  for (const [name, value] of Object.entries(rec.properties)) {
+    const key = indexKey(rec.type, name, value);
+    const set = index.get(key);
+    set?.delete(rec);
+    if (set?.size === 0) index.delete(key);
+  }
+}
+
 export function findByProperty(
   portal: Portal,
   type: ObjectTypeName,
   name: string,
   value: string,
 ): CrmRecord | undefined {
-  for (const rec of portal.records.values()) {
-    if (rec.type !== type || rec.archived) continue;
-    const v = name === 'hs_object_id' ? rec.id : rec.properties[name];
-    if (v !== undefined && same(v, value)) return rec;
+  if (name === 'hs_object_id') return findRecord(portal, type, value);
+  let first: CrmRecord | undefined;
+  // The oldest match, as a scan in creation order would find it.
+  for (const rec of valueIndex(portal).get(indexKey(type, name, value)) ?? []) {
+    if (rec.archived || !same(rec.properties[name] ?? '', value)) continue;
+    if (!first || Number(rec.id) < Number(first.id)) first = rec;
   }
-  return undefined;
+  return first;
 }
 
 /** HubSpot refuses a second record with the same value of a unique property (409). */
@@ -68,7 +107,14 @@ function digits(v: string | undefined): string | undefined {
   return d ? d : undefined;
 }
 
-function applyWrite(rec: CrmRecord, write: PropertyWrite, now: number): void {
+function applyWrite(portal: Portal, rec: CrmRecord, write: PropertyWrite, now: number): void {
+  const index = valueIndex(portal);
+  unindexRecord(index, rec);
+  applyProperties(rec, write, now);
+  indexRecord(index, rec);
+}
+
+function applyProperties(rec: CrmRecord, write: PropertyWrite, now: number): void {
   for (const [name, value] of Object.entries(write)) {
     if (value === null) delete rec.properties[name];
     else rec.properties[name] = value;
@@ -128,8 +174,9 @@ export function createRecord(
     archived: false,
     snapshots: [],
   };
-  applyWrite(rec, write, now);
   portal.records.set(rec.id, rec);
+  portalOfRecord.set(rec, portal);
+  applyWrite(portal, rec, write, now);
   snapshot(state, rec, opts);
   return rec;
 }
@@ -140,7 +187,9 @@ export function updateRecord(
   write: PropertyWrite,
   opts: WriteOptions = {},
 ): CrmRecord {
-  applyWrite(rec, write, state.now());
+  const portal = portalOfRecord.get(rec);
+  if (!portal) throw new Error(`record ${rec.id} was not made by createRecord`);
+  applyWrite(portal, rec, write, state.now());
   snapshot(state, rec, opts);
   return rec;
 }

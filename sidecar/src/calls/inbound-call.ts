@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CallDirection, CallOutcome, type FinishedCall } from '../domain/call.ts';
 import { toE164 } from '../domain/phone.ts';
 import type { CallOutboxPayload } from '../crm/call-sender.ts';
-import type { CallContext, CallStep } from '../flows/steps.ts';
+import { runSteps, type FlowContext, type FlowStep } from '../routing/context.ts';
 import type { Clock, ContactDirectory, Logger, LookupResult } from '../ports.ts';
 import type { CallLog } from '../store/call-log.ts';
 import { CallEndedError, type CallChannel } from '../telephony/port.ts';
@@ -18,7 +18,8 @@ export interface InboundCallDeps {
   lookupTimeoutMs: number;
   /** Portal the call belongs to (single-account mode: the one connected account). */
   portalFor(calledNumber: string): string;
-  flowFor(calledNumber: string): CallStep[];
+  /** The steps for a called number (routing: the DID's flow; Answer/Play/Hangup fit too). */
+  flowFor(calledNumber: string): readonly FlowStep[];
   onRouted?(ms: number): void;
   onRecorded?(call: FinishedCall): void;
 }
@@ -37,10 +38,27 @@ export async function handleInboundCall(
     ? deps.directory.findByPhone(portalId, caller, AbortSignal.timeout(deps.lookupTimeoutMs))
     : Promise.resolve({ kind: 'not-found' });
 
-  const ctx: CallContext = { call, answeredAt: null, now: () => deps.clock.now() };
+  const ctx: FlowContext = {
+    call,
+    answeredAt: null,
+    now: () => deps.clock.now(),
+    portalId,
+    callId: randomUUID(),
+    caller: caller ?? null,
+    called: calledRaw,
+    lookup,
+    vars: new Map(),
+    route: [],
+    notes: [],
+    contactId: null,
+    recordingUrl: null,
+    jumps: 0,
+  };
   let failed = false;
   try {
-    for (const step of deps.flowFor(calledRaw)) await step.run(ctx);
+    await runSteps(deps.flowFor(calledRaw), ctx);
+    // A flow that ends without hanging up must not leave the caller in silence.
+    if (!call.isEnded()) await call.hangup();
   } catch (err) {
     if (!(err instanceof CallEndedError)) {
       failed = true;
@@ -52,12 +70,12 @@ export async function handleInboundCall(
   const end = await call.ended;
   const found = await lookup;
   const finished: FinishedCall = {
-    id: randomUUID(),
+    id: ctx.callId,
     portalId,
     direction: CallDirection.Inbound,
     fromNumber: caller ?? call.info.callerNumber,
     toNumber: called ?? calledRaw,
-    contactId: found.kind === 'found' ? found.contact.id : null,
+    contactId: found.kind === 'found' ? found.contact.id : ctx.contactId,
     startedAt: call.startedAt,
     answeredAt: ctx.answeredAt,
     endedAt: end.at,
@@ -66,10 +84,8 @@ export async function handleInboundCall(
       : ctx.answeredAt === null
         ? CallOutcome.Canceled
         : CallOutcome.Completed,
-    note:
-      found.kind === 'unavailable'
-        ? `CRM lookup unavailable during the call: ${found.reason}`
-        : null,
+    note: callNote(found, ctx),
+    ...(ctx.recordingUrl ? { recordingUrl: ctx.recordingUrl } : {}),
   };
   const payload: CallOutboxPayload = {
     call: finished,
@@ -82,4 +98,16 @@ export async function handleInboundCall(
     'call logged',
   );
   return finished;
+}
+
+/** What routing decided and why, for the CRM call body (bounded by the column size). */
+function callNote(found: LookupResult, ctx: FlowContext): string | null {
+  const lines = [
+    found.kind === 'unavailable' ? `CRM lookup unavailable during the call: ${found.reason}` : null,
+    ctx.route.length > 0 ? `Route: ${ctx.route.join(' → ')}` : null,
+    ...ctx.notes,
+  ].filter((l): l is string => l !== null);
+  if (lines.length === 0) return null;
+  const note = lines.join('\n');
+  return note.length > 1000 ? `${note.slice(0, 999)}…` : note;
 }

@@ -6,7 +6,7 @@ import { storedSpellings, type E164 } from '../domain/phone.ts';
 import type { Clock, ContactDirectory, LookupResult } from '../ports.ts';
 import { classifyCrmError } from './errors.ts';
 import type { HubSpotPortals } from './hubspot-portals.ts';
-import type { SlidingWindowLimiter } from './rate-limiter.ts';
+import type { RequestPacer } from './shared-pacer.ts';
 
 interface CacheEntry {
   result: LookupResult;
@@ -18,7 +18,7 @@ export class HubSpotContactDirectory implements ContactDirectory {
 
   constructor(
     private readonly portals: HubSpotPortals,
-    private readonly limiter: SlidingWindowLimiter,
+    private readonly limiter: RequestPacer,
     private readonly clock: Clock,
     private readonly ttl = { foundMs: 5 * 60_000, notFoundMs: 30_000 },
   ) {}

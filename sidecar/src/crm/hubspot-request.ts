@@ -16,15 +16,31 @@ export class HubSpotHttpError extends Error {
 
 export async function hubspotRequest<T>(
   client: Client,
-  opts: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown },
+  opts: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+    path: string;
+    body?: unknown;
+    qs?: Record<string, string>;
+    headers?: Record<string, string>;
+    /** Send `body` as is (a multipart Buffer) instead of as JSON. */
+    raw?: boolean;
+  },
 ): Promise<{ status: number; body: T }> {
   const res = await client.apiRequest({
     method: opts.method,
     path: opts.path,
     ...(opts.body === undefined ? {} : { body: opts.body }),
+    ...(opts.qs ? { qs: opts.qs } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    ...(opts.raw ? { defaultJson: false } : {}),
   });
   const text = await res.text();
-  const body: unknown = text ? JSON.parse(text) : undefined;
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
   if (res.status >= 300) {
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => (headers[key] = value));

@@ -24,6 +24,8 @@ export interface FinishedCall {
   outcome: CallOutcome;
   /** Why routing took a fallback (CRM slow or down, …): shown in the CRM call body. */
   note: string | null;
+  /** Link to the recording (queue call, voicemail) served by the sidecar, if any. */
+  recordingUrl?: string | null;
 }
 
 /** The custom call property that makes write-back idempotent (batch upsert by unique value). */
@@ -41,6 +43,7 @@ export interface HubSpotCallProperties {
   hs_call_duration: string;
   hs_call_from_number: string;
   hs_call_to_number: string;
+  hs_call_recording_url?: string;
 }
 
 /** Talk time in ms: from answer to hang-up; 0 for a call that was never answered. */
@@ -71,5 +74,6 @@ export function toHubSpotCall(call: FinishedCall): HubSpotCallProperties {
     hs_call_duration: String(talkDurationMs(call)),
     hs_call_from_number: call.fromNumber,
     hs_call_to_number: call.toNumber,
+    ...(call.recordingUrl ? { hs_call_recording_url: call.recordingUrl } : {}),
   };
 }

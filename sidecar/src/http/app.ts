@@ -1,6 +1,6 @@
 // The sidecar's HTTP surface. Issue by issue it grows OAuth, webhooks, workflow actions, the
 // widget and card APIs; errors are mapped to statuses in one place.
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from '../ports.ts';
 import type { Metrics } from '../ops/metrics.ts';
 
@@ -14,6 +14,8 @@ export function createHttpApp(deps: {
   readiness: Readiness;
   metrics?: Metrics;
   log: Logger;
+  /** Feature routers (OAuth, webhooks, actions, card APIs, …), mounted in order. */
+  routers?: readonly Router[];
 }): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -38,6 +40,8 @@ export function createHttpApp(deps: {
       res.type(registry.contentType).send(await registry.metrics());
     });
   }
+
+  for (const router of deps.routers ?? []) app.use(router);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such route' } });

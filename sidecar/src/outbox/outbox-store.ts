@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import type { Clock } from '../ports.ts';
 import { OutboxEntity, OutboxState, type OutboxRow } from '../store/entities.ts';
+import { inTransaction } from '../store/transactions.ts';
 
 export interface NewOutboxItem {
   portalId: string;
@@ -19,6 +20,11 @@ export interface NewOutboxItem {
   dedupeKey: string;
   payload: unknown;
 }
+
+export type OutboxOutcome =
+  | { row: OutboxRow; outcome: 'sent'; remoteId: string | null }
+  | { row: OutboxRow; outcome: 'retry'; error: string; delayMs: number; remoteId?: string | null }
+  | { row: OutboxRow; outcome: 'dead'; error: string; remoteId?: string | null };
 
 export class OutboxStore {
   constructor(
@@ -122,6 +128,87 @@ export class OutboxStore {
         lockedUntil: null,
       },
     );
+  }
+
+  /**
+   * Records the outcomes of one delivered batch in one transaction: a hundred single-row
+   * commits would cost more than the paced request they follow.
+   */
+  async record(outcomes: OutboxOutcome[]): Promise<void> {
+    const now = this.clock.now();
+    await inTransaction(this.ds, async (manager) => {
+      const repo = manager.getRepository(OutboxEntity);
+      for (const o of outcomes) {
+        const where = { id: o.row.id, lockToken: o.row.lockToken ?? '' };
+        const unlock = { lockToken: null, lockedUntil: null };
+        switch (o.outcome) {
+          case 'sent':
+            await repo.update(where, {
+              ...unlock,
+              state: OutboxState.Sent,
+              remoteId: o.remoteId,
+              sentAt: now,
+              lastError: null,
+            });
+            break;
+          case 'retry':
+            await repo.update(where, {
+              ...unlock,
+              attempts: o.row.attempts + 1,
+              nextAttemptAt: now + o.delayMs,
+              lastError: o.error.slice(0, 1000),
+              ...(o.remoteId ? { remoteId: o.remoteId } : {}),
+            });
+            break;
+          case 'dead':
+            await repo.update(where, {
+              ...unlock,
+              state: OutboxState.Dead,
+              attempts: o.row.attempts + 1,
+              lastError: o.error.slice(0, 1000),
+              ...(o.remoteId ? { remoteId: o.remoteId } : {}),
+            });
+            break;
+        }
+      }
+    });
+  }
+
+  /** A sender saves progress inside a row (e.g. uploaded file ids) while it holds the lease. */
+  async savePayload(row: OutboxRow, payload: unknown): Promise<void> {
+    const json = JSON.stringify(payload);
+    await this.ds
+      .getRepository(OutboxEntity)
+      .update({ id: row.id, lockToken: row.lockToken ?? '' }, { payload: json });
+    row.payload = json;
+  }
+
+  /** Dead letters of one portal, newest first. */
+  async deadLetters(portalId: string, limit = 200): Promise<OutboxRow[]> {
+    return this.ds.getRepository(OutboxEntity).find({
+      where: { portalId, state: OutboxState.Dead },
+      order: { createdAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** Puts a dead letter back in the queue, due now; false when not a dead letter of this portal. */
+  async retryDead(portalId: string, id: string): Promise<boolean> {
+    const r = await this.ds
+      .getRepository(OutboxEntity)
+      .update(
+        { id, portalId, state: OutboxState.Dead },
+        { state: OutboxState.Pending, nextAttemptAt: this.clock.now(), attempts: 0 },
+      );
+    return r.affected === 1;
+  }
+
+  /** Drops a dead letter for good (kept as 'discarded' for the record). */
+  async discardDead(portalId: string, id: string): Promise<boolean> {
+    const r = await this.ds
+      .getRepository(OutboxEntity)
+      .update({ id, portalId, state: OutboxState.Dead }, { state: OutboxState.Discarded });
+    return r.affected === 1;
   }
 
   async pendingCount(): Promise<number> {

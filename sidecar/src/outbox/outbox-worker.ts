@@ -5,12 +5,18 @@ import { EventEmitter } from 'node:events';
 import { backoffMs } from '../domain/backoff.ts';
 import type { Logger } from '../ports.ts';
 import type { OutboxRow } from '../store/entities.ts';
-import type { OutboxStore } from './outbox-store.ts';
+import type { OutboxOutcome, OutboxStore } from './outbox-store.ts';
 
 export type DeliveryResult =
   | { outcome: 'sent'; remoteId: string | null }
-  | { outcome: 'retry'; error: string; remoteId?: string | null }
-  | { outcome: 'dead'; error: string };
+  | {
+      outcome: 'retry';
+      error: string;
+      remoteId?: string | null;
+      /** HubSpot said how long to wait (429 / Retry-After): used instead of the backoff. */
+      retryAfterMs?: number;
+    }
+  | { outcome: 'dead'; error: string; remoteId?: string | null };
 
 export interface OutboxSender {
   readonly kind: string;
@@ -24,6 +30,12 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   retryBaseMs?: number;
   retryCapMs?: number;
+  /**
+   * Delivery loops running side by side (default 2). The pacer spaces the requests anyway;
+   * a second loop sends while the first records its outcomes and claims the next rows, so no
+   * paced slot is lost to database work.
+   */
+  lanes?: number;
 }
 
 type OutboxEvents = {
@@ -33,10 +45,9 @@ type OutboxEvents = {
 };
 
 export class OutboxWorker extends EventEmitter<OutboxEvents> {
-  private timer: NodeJS.Timeout | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private stopped = true;
-  private wake: (() => void) | undefined;
+  private readonly wakers = new Set<() => void>();
   private readonly senders = new Map<string, OutboxSender>();
 
   constructor(
@@ -51,12 +62,13 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
 
   start(): void {
     this.stopped = false;
-    this.loopDone = this.loop();
+    const lanes = Array.from({ length: Math.max(1, this.opts.lanes ?? 2) }, () => this.loop());
+    this.loopDone = Promise.all(lanes).then(() => undefined);
   }
 
   /** A row was just committed: deliver now rather than at the next poll. */
   nudge(): void {
-    this.wake?.();
+    for (const wake of this.wakers) wake();
   }
 
   async stop(): Promise<void> {
@@ -82,12 +94,15 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
         this.log.error({ err }, 'outbox pass failed');
       }
       if (delivered > 0 || this.stopped) continue;
+      let wake: (() => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.opts.pollMs);
+        wake = resolve;
+        this.wakers.add(resolve);
+        timer = setTimeout(resolve, this.opts.pollMs);
       });
-      clearTimeout(this.timer);
-      this.wake = undefined;
+      clearTimeout(timer);
+      if (wake) this.wakers.delete(wake);
     }
   }
 
@@ -126,40 +141,42 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
         results = new Map(rows.map((r) => [r.id, { outcome: 'retry', error }]));
       }
     }
-    for (const row of rows) {
+    const outcomes: OutboxOutcome[] = rows.map((row) => {
       const result = results.get(row.id) ?? { outcome: 'retry', error: 'no result from sender' };
-      switch (result.outcome) {
+      if (result.outcome !== 'retry') return { row, ...result };
+      const cap = this.opts.retryCapMs ?? 300_000;
+      const delayMs =
+        result.retryAfterMs !== undefined
+          ? Math.min(cap, result.retryAfterMs)
+          : backoffMs(row.attempts, this.opts.retryBaseMs ?? 1000, cap);
+      return { row, ...result, delayMs };
+    });
+    await this.store.record(outcomes);
+    for (const o of outcomes) {
+      const row = o.row;
+      switch (o.outcome) {
         case 'sent':
-          await this.store.markSent(row, result.remoteId);
-          this.emit('delivered', row, result.remoteId);
+          this.emit('delivered', row, o.remoteId);
           break;
-        case 'retry': {
-          const delay = backoffMs(
-            row.attempts,
-            this.opts.retryBaseMs ?? 1000,
-            this.opts.retryCapMs ?? 300_000,
-          );
+        case 'retry':
           this.log.warn(
             {
               outboxId: row.id,
               kind: row.kind,
               attempts: row.attempts + 1,
-              delay,
-              error: result.error,
+              delay: o.delayMs,
+              error: o.error,
             },
             'outbox delivery deferred',
           );
-          await this.store.retryLater(row, result.error, delay, result.remoteId);
-          this.emit('deferred', row, result.error);
+          this.emit('deferred', row, o.error);
           break;
-        }
         case 'dead':
           this.log.error(
-            { outboxId: row.id, kind: row.kind, error: result.error },
+            { outboxId: row.id, kind: row.kind, error: o.error },
             'outbox row refused for good',
           );
-          await this.store.markDead(row, result.error);
-          this.emit('dead', row, result.error);
+          this.emit('dead', row, o.error);
           break;
       }
     }

@@ -5,8 +5,29 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations/index.ts';
 import { CallRecordEntity, OutboxEntity } from './entities.ts';
 import { AgendaJobEntity } from '../jobs/agenda-job-entity.ts';
+import { CallScriptEntity, ScriptAnswerEntity } from '../cards/entities.ts';
+import { hubspotAppEntities } from '../hubspot-app/entities.ts';
+import { WidgetCallEntity } from '../widget/widget-call-entity.ts';
+import { routingEntities } from '../routing/entities.ts';
+import { RecordingEntity } from '../recordings/entity.ts';
+import { RateSlotEntity } from '../crm/shared-pacer.ts';
+import { acdEntities } from '../acd/store/entities.ts';
+import { campaignEntities } from '../campaigns/entities.ts';
 
-export const entities = [CallRecordEntity, OutboxEntity, AgendaJobEntity];
+export const entities = [
+  CallRecordEntity,
+  OutboxEntity,
+  AgendaJobEntity,
+  CallScriptEntity,
+  ScriptAnswerEntity,
+  WidgetCallEntity,
+  ...hubspotAppEntities,
+  ...routingEntities,
+  RecordingEntity,
+  RateSlotEntity,
+  ...acdEntities,
+  ...campaignEntities,
+];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const common = {

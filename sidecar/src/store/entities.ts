@@ -40,7 +40,14 @@ export const CallRecordEntity = new EntitySchema<CallRecordRow>({
   },
 });
 
-export const OutboxState = { Pending: 'pending', Sent: 'sent', Dead: 'dead' } as const;
+export const OutboxState = {
+  Pending: 'pending',
+  Sent: 'sent',
+  /** HubSpot refused it for good (4xx other than 429): waits in the dead-letter view. */
+  Dead: 'dead',
+  /** An administrator dropped it from the dead-letter view. */
+  Discarded: 'discarded',
+} as const;
 export type OutboxState = (typeof OutboxState)[keyof typeof OutboxState];
 
 export interface OutboxRow {

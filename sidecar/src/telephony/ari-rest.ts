@@ -6,8 +6,19 @@ export interface AriRest {
   answer(channelId: string): Promise<void>;
   play(channelId: string, playbackId: string, media: string): Promise<void>;
   hangup(channelId: string): Promise<void>;
+  /** Stops a playback; already finished is fine. */
+  stopPlayback(playbackId: string): Promise<void>;
   /** False when the playback is gone (finished while we were not listening). */
   playbackExists(playbackId: string): Promise<boolean>;
+  originate(req: {
+    channelId: string;
+    endpoint: string;
+    app: string;
+    appArgs: string;
+    callerId?: string;
+    timeoutSec: number;
+    variables?: Record<string, string>;
+  }): Promise<void>;
   /** Channel ids Asterisk still has in our application. */
   channelsInApp(app: string): Promise<string[]>;
 }
@@ -53,6 +64,24 @@ export function ariRestOver(current: () => Client | undefined): AriRest {
         if (isNotFound(err)) return false;
         throw err;
       }
+    },
+    async stopPlayback(playbackId) {
+      try {
+        await client().playbacks.stop({ playbackId });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
+    async originate(req) {
+      await client().channels.originate({
+        endpoint: req.endpoint,
+        app: req.app,
+        appArgs: req.appArgs,
+        channelId: req.channelId,
+        timeout: req.timeoutSec,
+        ...(req.callerId !== undefined ? { callerId: req.callerId } : {}),
+        ...(req.variables ? { variables: req.variables } : {}),
+      });
     },
     async channelsInApp(app) {
       const application = await client().applications.get({ applicationName: app });

@@ -9,6 +9,7 @@ import {
   type CallChannel,
   type CallEnd,
   type ChannelInfo,
+  type DigitOptions,
   type PlaybackOutcome,
 } from './port.ts';
 
@@ -46,6 +47,11 @@ export class CallSession implements CallChannel {
   private hangupCause: string | undefined;
   private weHungUp = false;
   private end: CallEnd | undefined;
+  /** Digits typed and not yet consumed by collectDigits. */
+  private digits = '';
+  private digitWaiter: (() => void) | undefined;
+  /** Stops the prompt playing now when a key is pressed (barge-in), if it asked to. */
+  private bargeIn: (() => void) | undefined;
 
   constructor(
     readonly info: ChannelInfo,
@@ -68,13 +74,28 @@ export class CallSession implements CallChannel {
     await this.ari.answer(this.info.id);
   }
 
-  async play(media: string): Promise<PlaybackOutcome> {
+  async play(media: string, opts: { stopOnDigit?: boolean } = {}): Promise<PlaybackOutcome> {
     this.assertLive();
+    // A caller who already typed ahead does not want to hear the question again.
+    if (opts.stopOnDigit && this.digits.length > 0) return 'done';
     // The id is ours and the waiter is registered before the request: PlaybackFinished can
     // arrive before the HTTP response does.
     const playbackId = randomUUID();
     const waiter = deferred<PlaybackOutcome>();
     this.pendingPlaybacks.set(playbackId, waiter);
+    if (opts.stopOnDigit) {
+      const stop = () => {
+        this.bargeIn = undefined;
+        this.ari.stopPlayback(playbackId).catch((err: unknown) => {
+          this.log.warn({ err }, 'stopping a prompt on key press failed');
+        });
+      };
+      this.bargeIn = stop;
+      void waiter.promise.then(
+        () => this.bargeIn === stop && (this.bargeIn = undefined),
+        () => this.bargeIn === stop && (this.bargeIn = undefined),
+      );
+    }
     try {
       await this.ari.play(this.info.id, playbackId, media);
     } catch (err) {
@@ -89,6 +110,50 @@ export class CallSession implements CallChannel {
     if (this.isEnded()) return;
     this.weHungUp = true;
     await this.ari.hangup(this.info.id);
+  }
+
+  clearDigits(): void {
+    this.digits = '';
+  }
+
+  async collectDigits(opts: DigitOptions): Promise<string> {
+    this.assertLive();
+    let got = '';
+    for (;;) {
+      // Consume what is buffered first.
+      while (this.digits.length > 0) {
+        const d = this.digits[0]!;
+        this.digits = this.digits.slice(1);
+        if (opts.terminator !== undefined && d === opts.terminator) return got;
+        got += d;
+        if (got.length >= opts.max) return got;
+      }
+      const waitMs =
+        got.length === 0 ? opts.firstDigitMs : (opts.interDigitMs ?? opts.firstDigitMs);
+      const arrived = await this.nextDigit(waitMs);
+      if (!arrived) return got;
+    }
+  }
+
+  /** True when a digit arrived within `ms`, false on timeout; throws if the call ends. */
+  private nextDigit(ms: number): Promise<boolean> {
+    if (this.isEnded()) return Promise.reject(new CallEndedError());
+    return new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.digitWaiter = undefined;
+        resolve(false);
+      }, ms);
+      void this.ended.then(() => {
+        clearTimeout(timer);
+        this.digitWaiter = undefined;
+        reject(new CallEndedError());
+      });
+      this.digitWaiter = () => {
+        clearTimeout(timer);
+        this.digitWaiter = undefined;
+        resolve(true);
+      };
+    });
   }
 
   /** Feeds one ARI event; handling is serialised per call. */
@@ -131,8 +196,12 @@ export class CallSession implements CallChannel {
       case 'StasisEnd':
         this.finish(this.weHungUp ? 'us' : 'caller');
         return;
-      case 'ChannelStateChange':
       case 'ChannelDtmfReceived':
+        this.digits += event.digit;
+        this.bargeIn?.();
+        this.digitWaiter?.();
+        return;
+      case 'ChannelStateChange':
         return;
     }
   }

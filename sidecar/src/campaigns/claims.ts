@@ -1,0 +1,105 @@
+// Who dials what, across processes. A line is a row per allowed simultaneous call; a contact
+// is dialled by whoever wins its conditional UPDATE. Both are leases: renewed while the call
+// lasts, so a crashed process's lines and contacts come back after at most one lease period.
+// Leases run on the wall clock (liveness), never on the business clock the tests move around.
+import { randomUUID } from 'node:crypto';
+import { In, type DataSource } from 'typeorm';
+import { LineEntity, TargetEntity, TargetState, type TargetRow } from './entities.ts';
+
+/** Default lease: a crashed process's contacts come back after at most this long. */
+export const LEASE_MS = 30_000;
+
+export class Claims {
+  constructor(
+    private readonly ds: DataSource,
+    readonly leaseMs: number = LEASE_MS,
+    private readonly wallNow: () => number = Date.now,
+  ) {}
+
+  /** Takes a free line of the campaign, or null when every line is busy. */
+  async claimLine(campaignId: string, lines: number): Promise<string | null> {
+    const now = this.wallNow();
+    const token = randomUUID();
+    // Start at a random slot so two processes rarely race for the same row.
+    const first = Math.floor(Math.random() * lines);
+    for (let i = 0; i < lines; i++) {
+      const slot = (first + i) % lines;
+      const res = await this.ds
+        .getRepository(LineEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ leaseToken: token, leaseUntil: now + this.leaseMs })
+        .where('campaign_id = :campaignId AND slot = :slot', { campaignId, slot })
+        .andWhere('(lease_token IS NULL OR lease_until < :now)', { now })
+        .execute();
+      if (res.affected === 1) return token;
+    }
+    return null;
+  }
+
+  async releaseLine(token: string): Promise<void> {
+    await this.ds
+      .getRepository(LineEntity)
+      .update({ leaseToken: token }, { leaseToken: null, leaseUntil: null });
+  }
+
+  /** Takes the next due contact (business time `due`), or null when none is due. */
+  async claimTarget(campaignId: string, due: number): Promise<TargetRow | null> {
+    const repo = this.ds.getRepository(TargetEntity);
+    for (let round = 0; round < 3; round++) {
+      const now = this.wallNow();
+      const candidates = await repo
+        .createQueryBuilder('t')
+        .select(['t.id'])
+        .where('t.campaign_id = :campaignId AND t.state = :pending AND t.next_attempt_at <= :due', {
+          campaignId,
+          pending: TargetState.Pending,
+          due,
+        })
+        .orderBy('t.next_attempt_at', 'ASC')
+        .addOrderBy('t.row_no', 'ASC')
+        .limit(8)
+        .getMany();
+      if (candidates.length === 0) return null;
+      // Shuffle the head of the queue: two processes then mostly try different rows first.
+      const ids = candidates.map((c) => c.id).sort(() => Math.random() - 0.5);
+      for (const id of ids) {
+        const token = randomUUID();
+        const res = await repo
+          .createQueryBuilder()
+          .update()
+          .set({ state: TargetState.Dialling, leaseToken: token, leaseUntil: now + this.leaseMs })
+          .where('id = :id AND state = :pending', { id, pending: TargetState.Pending })
+          .execute();
+        if (res.affected === 1) return repo.findOneByOrFail({ id, leaseToken: token });
+      }
+    }
+    return null;
+  }
+
+  /** Keeps the leases of calls still in progress alive. */
+  async renew(lineTokens: readonly string[], targetTokens: readonly string[]): Promise<void> {
+    const until = this.wallNow() + this.leaseMs;
+    if (lineTokens.length > 0)
+      await this.ds
+        .getRepository(LineEntity)
+        .update({ leaseToken: In([...lineTokens]) }, { leaseUntil: until });
+    if (targetTokens.length > 0)
+      await this.ds
+        .getRepository(TargetEntity)
+        .update({ leaseToken: In([...targetTokens]) }, { leaseUntil: until });
+  }
+
+  /** Contacts whose dialling process died (lease expired mid-attempt). */
+  async expiredTargets(limit = 100): Promise<TargetRow[]> {
+    return this.ds
+      .getRepository(TargetEntity)
+      .createQueryBuilder('t')
+      .where('t.state = :d AND t.lease_until < :now', {
+        d: TargetState.Dialling,
+        now: this.wallNow(),
+      })
+      .limit(limit)
+      .getMany();
+  }
+}

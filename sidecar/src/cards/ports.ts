@@ -1,0 +1,111 @@
+// What the card APIs need from features other parts of the sidecar own. The card router only
+// talks to these interfaces; main.ts wires the real adapters (routing: remembered numbers,
+// hours, holidays, emergency; ACD: agents, skills, queues). A port left unwired answers 501.
+import type { CrmRef } from '../outbox/kinds.ts';
+
+export interface RememberedNumber {
+  /** E.164. */
+  number: string;
+  /** When the number was first remembered (epoch ms). */
+  rememberedAt: number;
+  /** Where it came from, e.g. 'caller-id', 'customer-code'. */
+  source: string;
+}
+
+/** S6: numbers remembered against a customer record (contact or company). */
+export interface RememberedNumbers {
+  list(portalId: string, record: CrmRef): Promise<RememberedNumber[]>;
+  /** Returns false when the number was not remembered for that record. */
+  remove(portalId: string, record: CrmRef, number: string): Promise<boolean>;
+}
+
+export interface NumberOverview {
+  /** The dialled number (DID), E.164. */
+  number: string;
+  label: string;
+  /** Name of the flow the number runs. */
+  flow: string;
+}
+
+export interface OpeningHours {
+  /** ISO weekday 1 (Monday) … 7 (Sunday). */
+  day: number;
+  /** 'HH:MM' local time of the portal's time zone. */
+  open: string;
+  close: string;
+}
+
+export interface Holiday {
+  /** 'YYYY-MM-DD'. */
+  date: string;
+  name: string;
+}
+
+export interface EmergencyAnnouncement {
+  enabled: boolean;
+  text: string;
+}
+
+export interface RoutingSettingsView {
+  timeZone: string;
+  numbers: NumberOverview[];
+  hours: OpeningHours[];
+  holidays: Holiday[];
+  emergency: EmergencyAnnouncement;
+}
+
+export interface RoutingSettingsPatch {
+  hours?: OpeningHours[];
+  emergency?: EmergencyAnnouncement;
+  addHoliday?: Holiday;
+  removeHoliday?: string;
+}
+
+/** Numbers and flows, hours, holidays and the emergency announcement of a portal. */
+export interface RoutingSettings {
+  get(portalId: string): Promise<RoutingSettingsView>;
+  /** Applies the patch and returns the new view; throws a SettingsError on bad input. */
+  update(portalId: string, patch: RoutingSettingsPatch): Promise<RoutingSettingsView>;
+}
+
+export interface AgentView {
+  id: string;
+  name: string;
+  skills: string[];
+  state: string;
+}
+
+export interface QueueView {
+  id: string;
+  name: string;
+  strategy: string;
+  skills: string[];
+}
+
+export interface AcdOverview {
+  agents: AgentView[];
+  queues: QueueView[];
+  /** Strategies the ACD offers, for the settings page's picker. */
+  strategies: string[];
+}
+
+/** Agents, skills, queues and strategies of a portal's call center. */
+export interface AcdAdmin {
+  overview(portalId: string): Promise<AcdOverview>;
+  /** Returns null when the queue does not exist in this portal; throws SettingsError on a bad strategy. */
+  setQueueStrategy(portalId: string, queueId: string, strategy: string): Promise<QueueView | null>;
+}
+
+/** A refusal the admin can fix (unknown strategy, bad hours): answered as 400 with the message. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export interface CardPorts {
+  rememberedNumbers?: RememberedNumbers;
+  routingSettings?: RoutingSettings;
+  acdAdmin?: AcdAdmin;
+}
