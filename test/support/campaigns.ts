@@ -21,12 +21,16 @@ export interface DialLog {
   /** Resolves once `n` hang-ups in all have been seen. */
   hangupCount(n: number, timeoutMs?: number): Promise<void>;
   maxConcurrent: number;
+  /** Resolves once `n` more dialer passes have finished. */
+  passes(n: number): Promise<void>;
   observer: DialObserver;
 }
 
 export function dialLog(): DialLog {
   let active = 0;
   const waiters: { n: number; resolve(): void }[] = [];
+  let passCount = 0;
+  const passWaiters: { at: number; resolve(): void }[] = [];
   const log: DialLog = {
     dials: [],
     hangups: [],
@@ -42,7 +46,18 @@ export function dialLog(): DialLog {
         waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
+    passes(n) {
+      return new Promise((resolve) => passWaiters.push({ at: passCount + n, resolve }));
+    },
     observer: {
+      onPass: () => {
+        passCount++;
+        for (const w of [...passWaiters])
+          if (passCount >= w.at) {
+            passWaiters.splice(passWaiters.indexOf(w), 1);
+            w.resolve();
+          }
+      },
       onDial: (e) => {
         log.dials.push(e);
         active++;

@@ -22,14 +22,11 @@ interface Side {
   name: string;
 }
 
-/** The snoop operation with a client-chosen id (missing from @types/ari-client). */
-type SnoopWithId = (p: {
-  channelId: string;
-  snoopId: string;
-  spy: 'in';
-  app: string;
-  appArgs: string;
-}) => Promise<unknown>;
+/** What the recorder needs from telephony: the client, and snoops that are ready to record. */
+export interface SnoopSource {
+  client(): Client;
+  snoop(channelId: string, spy: 'in'): Promise<{ info: { id: string } }>;
+}
 
 export class ActiveRecording {
   constructor(
@@ -44,7 +41,7 @@ export class ActiveRecording {
 
 export class StereoRecorder {
   constructor(
-    private readonly client: () => Client,
+    private readonly telephony: SnoopSource,
     private readonly ari: AriAccess,
     private readonly archive: RecordingArchive,
     private readonly tmpDir: string,
@@ -61,22 +58,18 @@ export class StereoRecorder {
   }
 
   private async side(channelId: string, name: string): Promise<Side> {
-    const snoopId = randomUUID();
-    const channels = this.client().channels as unknown as { snoopChannelWithId: SnoopWithId };
-    await channels.snoopChannelWithId({
-      channelId,
-      snoopId,
-      spy: 'in',
-      app: this.ari.app,
-      appArgs: 'acd-snoop',
-    });
+    const snoop = await this.telephony.snoop(channelId, 'in');
     await this.client().channels.record({
-      channelId: snoopId,
+      channelId: snoop.info.id,
       name,
       format: 'wav',
       ifExists: 'overwrite',
     });
-    return { snoopId, name };
+    return { snoopId: snoop.info.id, name };
+  }
+
+  private client(): Client {
+    return this.telephony.client();
   }
 
   async finish(rec: ActiveRecording, meta: RecordingMeta): Promise<StoredRecording> {

@@ -56,7 +56,7 @@ export async function wireAcd(deps: AcdDeps) {
 
   const recorder = deps.archive
     ? new StereoRecorder(
-        () => telephony.client(),
+        telephony,
         deps.ari,
         deps.archive,
         path.join(deps.dataDir, 'acd-recordings-tmp'),

@@ -38,6 +38,8 @@ export interface DialerOptions {
 export interface DialObserver {
   onDial?(e: { campaignId: string; targetId: string; phone: string; at: number }): void;
   onHangup?(e: { campaignId: string; targetId: string; outcome: string }): void;
+  /** A scheduling pass has finished (tests wait on passes to show that nothing was dialled). */
+  onPass?(): void;
 }
 
 interface Active {
@@ -114,6 +116,7 @@ export class Dialer {
       .catch((err: unknown) => this.log.error({ err }, 'dialer pass failed'))
       .finally(() => {
         this.passing = undefined;
+        this.observer.onPass?.();
         if (this.again) {
           this.again = false;
           this.nudge();

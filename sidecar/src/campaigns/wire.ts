@@ -86,6 +86,7 @@ export function wireCampaigns(deps: {
         deps.nudgeOutbox();
         deps.observer?.onHangup?.(e);
       },
+      onPass: () => deps.observer?.onPass?.(),
     },
   );
   const jobLog = { warn: (obj: object, msg: string) => log.warn(obj, msg) };

@@ -37,6 +37,15 @@ interface AriEventJson {
   value?: string;
 }
 
+/** The snoop operation with a client-chosen id (missing from @types/ari-client). */
+type SnoopWithId = (p: {
+  channelId: string;
+  snoopId: string;
+  spy: 'in' | 'out' | 'both';
+  app: string;
+  appArgs: string;
+}) => Promise<unknown>;
+
 export interface AriTelephonyHooks {
   onEventLag?(ms: number): void;
   onReconnect?(): void;
@@ -131,6 +140,25 @@ export class AriTelephony implements Telephony {
         .catch((err: unknown) => {
           this.dialling.delete(channelId);
           reject(err instanceof Error ? err : new OriginateFailedError(String(err)));
+        });
+    });
+  }
+
+  /**
+   * A snoop channel spying on `channelId`, resolved once it has entered our app. The snoop POST
+   * answers before the channel is in Stasis, and recording it earlier is refused with "Channel
+   * not in Stasis application"; so, as for originate, the id is ours and awaited by StasisStart.
+   */
+  snoop(channelId: string, spy: 'in' | 'out' | 'both'): Promise<CallChannel> {
+    const snoopId = randomUUID();
+    return new Promise<CallChannel>((resolve, reject) => {
+      this.dialling.set(snoopId, { resolve, reject });
+      const channels = this.client().channels as unknown as { snoopChannelWithId: SnoopWithId };
+      channels
+        .snoopChannelWithId({ channelId, snoopId, spy, app: this.opts.app, appArgs: 'snoop' })
+        .catch((err: unknown) => {
+          this.dialling.delete(snoopId);
+          reject(err instanceof Error ? err : new Error(String(err)));
         });
     });
   }
