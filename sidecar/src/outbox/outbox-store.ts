@@ -2,16 +2,10 @@
 // worker delivers it. Rows are claimed with a lease token by a conditional UPDATE, so two
 // sidecar processes never send the same row at the same time.
 import { randomUUID } from 'node:crypto';
-import {
-  In,
-  IsNull,
-  LessThan,
-  LessThanOrEqual,
-  type DataSource,
-  type EntityManager,
-} from 'typeorm';
+import { IsNull, LessThan, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { Clock } from '../ports.ts';
 import { OutboxEntity, OutboxState, type OutboxRow } from '../store/entities.ts';
+import { leaseRows } from '../store/leases.ts';
 import { inTransaction } from '../store/transactions.ts';
 
 export interface NewOutboxItem {
@@ -71,16 +65,8 @@ export class OutboxStore {
       take: limit,
     });
     if (due.length === 0) return [];
-    const token = randomUUID();
     const ids = due.map((r) => r.id);
-    // The lease condition is repeated in the UPDATE: whoever loses the race updates nothing.
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ lockToken: token, lockedUntil: now + leaseMs })
-      .where({ id: In(ids), state: OutboxState.Pending })
-      .andWhere('(locked_until IS NULL OR locked_until < :now)', { now })
-      .execute();
+    const token = await leaseRows(repo, ids, OutboxState.Pending, now, leaseMs);
     return repo.find({ where: { lockToken: token, state: OutboxState.Pending } });
   }
 

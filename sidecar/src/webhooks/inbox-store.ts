@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Clock } from '../ports.ts';
+import { leaseRows } from '../store/leases.ts';
 import { InboxState, WebhookInboxEntity, type WebhookInboxRow } from './entities.ts';
 import { objectKeyOf, type WebhookEvent } from './events.ts';
 
@@ -91,14 +92,8 @@ export class WebhookInbox {
       .limit(limit)
       .getRawMany<{ id: string }>();
     if (due.length === 0) return [];
-    const token = randomUUID();
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ lockToken: token, lockedUntil: now + leaseMs })
-      .where({ id: In(due.map((r) => r.id)), state: InboxState.Pending })
-      .andWhere('(locked_until IS NULL OR locked_until < :now)', { now })
-      .execute();
+    const ids = due.map((r) => r.id);
+    const token = await leaseRows(repo, ids, InboxState.Pending, now, leaseMs);
     return repo.find({
       where: { lockToken: token, state: InboxState.Pending },
       order: { occurredAt: 'ASC' },
