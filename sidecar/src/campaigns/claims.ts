@@ -19,13 +19,20 @@ export class Claims {
   /** Takes a free line of the campaign, or null when every line is busy. */
   async claimLine(campaignId: string, lines: number): Promise<string | null> {
     const now = this.wallNow();
+    const repo = this.ds.getRepository(LineEntity);
+    // One read finds the free slots (a pass that finds every line busy costs one query, not one
+    // UPDATE per slot); a conditional UPDATE then takes one, and a lost race tries the next.
+    const free = await repo
+      .createQueryBuilder('l')
+      .select('l.slot', 'slot')
+      .where('l.campaign_id = :campaignId AND l.slot < :lines', { campaignId, lines })
+      .andWhere('(l.lease_token IS NULL OR l.lease_until < :now)', { now })
+      .getRawMany<{ slot: number | string }>();
+    // In random order, so two processes rarely race for the same row.
+    const slots = free.map((l) => Number(l.slot)).sort(() => Math.random() - 0.5);
     const token = randomUUID();
-    // Start at a random slot so two processes rarely race for the same row.
-    const first = Math.floor(Math.random() * lines);
-    for (let i = 0; i < lines; i++) {
-      const slot = (first + i) % lines;
-      const res = await this.ds
-        .getRepository(LineEntity)
+    for (const slot of slots) {
+      const res = await repo
         .createQueryBuilder()
         .update()
         .set({ leaseToken: token, leaseUntil: now + this.leaseMs })

@@ -10,7 +10,8 @@ import type { HubSpotPortals } from '../crm/hubspot-portals.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { TwilioSms } from '../sms/twilio-sms.ts';
 import { campaignSmsOver, type CampaignSms } from './sms-port.ts';
-import type { AriTelephony } from '../telephony/ari-telephony.ts';
+import type { Client } from 'ari-client';
+import type { Telephony } from '../telephony/port.ts';
 import { defineJob, JobStatus } from '../jobs/scheduler.ts';
 import { CampaignService } from './campaign-service.ts';
 import { Dialer, type DialObserver } from './dialer.ts';
@@ -30,7 +31,8 @@ export interface CampaignsWiring {
 export function wireCampaigns(deps: {
   config: Config;
   ds: DataSource;
-  telephony: AriTelephony;
+  /** The dialer needs the ARI client too (the AMD result is a channel variable). */
+  telephony: Telephony & { client(): Client };
   outboxStore: OutboxStore;
   nudgeOutbox(): void;
   clock: Clock;

@@ -77,12 +77,24 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
     await this.loopDone;
   }
 
-  /** Delivers everything due now, repeatedly, until nothing is due or `deadline` passes. */
+  /**
+   * Delivers everything due now, repeatedly, until nothing is due or `deadline` passes; returns
+   * the rows left pending (-1 when a database error cut the flush short).
+   */
   async flush(deadline: number): Promise<number> {
-    while (Date.now() < deadline) {
-      if ((await this.runOnce()) === 0) break;
+    try {
+      while (Date.now() < deadline) {
+        if ((await this.runOnce()) === 0) break;
+      }
+      return await this.store.pendingCount();
+    } catch (err) {
+      // Shutdown must go on: what was not delivered stays in the outbox for the next start.
+      this.log.warn(
+        { err },
+        'outbox flush stopped early; undelivered rows wait for the next start',
+      );
+      return -1;
     }
-    return this.store.pendingCount();
   }
 
   private async loop(): Promise<void> {

@@ -13,6 +13,7 @@ import { RecordingEntity } from '../recordings/entity.ts';
 import { RateSlotEntity } from '../crm/shared-pacer.ts';
 import { acdEntities } from '../acd/store/entities.ts';
 import { campaignEntities } from '../campaigns/entities.ts';
+import { bindIntegerParameters } from './sqlite-parameters.ts';
 
 export const entities = [
   CallRecordEntity,
@@ -68,6 +69,7 @@ export async function openDataSource(
   opts: { migrate: boolean },
 ): Promise<DataSource> {
   const ds = new DataSource(dataSourceOptions(databaseUrl));
+  bindIntegerParameters(ds);
   await ds.initialize();
   if (opts.migrate) await ds.runMigrations();
   return ds;

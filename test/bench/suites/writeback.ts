@@ -1,18 +1,12 @@
 // Write-back through the outbox against the HubSpot sandbox enforcing 110 requests / 10 s:
 // how close to HubSpot's ceiling it writes, and what a real two-minute outage in the middle of
 // write-back costs (nothing lost, nothing written twice, no 429 reaching anyone).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { FinishedCall } from '../../../sidecar/src/domain/call.ts';
 import { OutboxEntity, OutboxState } from '../../../sidecar/src/store/entities.ts';
 import { inTransaction } from '../../../sidecar/src/store/transactions.ts';
 import { startWriteBack, type WriteBackRig } from '../../support/write-back.ts';
-import type { BenchContext, BenchRow } from '../bench-kit.ts';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+import { startHubSpotSandboxProcess, type BenchContext, type BenchRow } from '../bench-kit.ts';
 
 export const metrics = [
   'writeback_ceiling_ratio',
@@ -76,51 +70,20 @@ async function preload(rig: WriteBackRig, portalId: string, contactId: string, n
   }
 }
 
-/**
- * The HubSpot sandbox in its own process, as HubSpot is remote: its work does not share the
- * sidecar's event loop. Driven through its control API.
- */
+/** The HubSpot sandbox process with one contact every benchmarked Call is associated with. */
 async function sandboxWithContact() {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'sandbox/src/hubspot/cli.ts'),
-      '--port',
-      '0',
-      '--portal-id',
-      '888',
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`HubSpot sandbox exited ${code}`)));
-  });
-  const info = JSON.parse(first) as { url: string; portalId: number; accessToken: string };
-  const control = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${info.url}/_sandbox${p}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`sandbox ${method} ${p}: ${res.status} ${await res.text()}`);
-    return (res.status === 204 ? undefined : await res.json()) as T;
-  };
+  const crm = await startHubSpotSandboxProcess();
+  const control = <T>(method: string, p: string, body?: unknown) => crm.control<T>(method, p, body);
+  const info = { portalId: crm.portalId };
   const contact = (
     await control<{ id: string }>('POST', `/portals/${info.portalId}/objects/contacts`, {
       properties: { firstname: 'Bench', phone: '+390577111222' },
     })
   ).id;
   return {
-    portalId: String(info.portalId),
+    portalId: crm.portalId,
     contact,
-    env: {
-      HUBSPOT_API_BASE_URL: info.url,
-      HUBSPOT_ACCESS_TOKEN: info.accessToken,
-      HUBSPOT_PORTAL_ID: String(info.portalId),
-    },
+    env: crm.env,
     calls: async () =>
       (
         await control<{ results: { properties: Record<string, string> }[] }>(
@@ -134,11 +97,7 @@ async function sandboxWithContact() {
       ),
     outage: (on: boolean) =>
       on ? control('PUT', '/faults', { outage: true }) : control('DELETE', '/faults'),
-    close: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    close: () => crm.close(),
   };
 }
 
