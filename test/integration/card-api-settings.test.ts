@@ -211,6 +211,39 @@ test('a holiday added on the page closes the day for the next call; removing it 
   assert.match(call.note ?? '', /time:open/);
 });
 
+test('a closure period added on the page covers its days with the closure route', async () => {
+  clock.setTo(MONDAY_10_ROME);
+  const backwards = await req('POST', '/api/cards/settings/holidays', {
+    portalId: PORTAL,
+    body: { date: '2026-11-24', to: '2026-11-20', name: 'Backwards', kind: 'closure' },
+  });
+  assert.equal(backwards.status, 400);
+  assert.match(JSON.stringify(backwards.body), /'Backwards': bad dates 2026-11-24\.\.2026-11-20/);
+  const added = await req('POST', '/api/cards/settings/holidays', {
+    portalId: PORTAL,
+    body: { date: '2026-11-22', to: '2026-11-24', name: 'Inventory', kind: 'closure' },
+  });
+  assert.equal(added.status, 200, JSON.stringify(added.body));
+  assert.ok(
+    routingOf(added.body).holidays.some(
+      (h) => h.kind === 'closure' && h.date === '2026-11-22' && h.to === '2026-11-24',
+    ),
+  );
+  let call = await callMain();
+  assert.match(call.note ?? '', /time:closure\(Inventory\)/);
+  assert.equal(
+    (await req('DELETE', '/api/cards/settings/holidays/2026-11-22', { portalId: PORTAL })).status,
+    200,
+  );
+  call = await callMain();
+  assert.match(call.note ?? '', /time:open/);
+  const unknown = await req('DELETE', '/api/cards/settings/holidays/2026-11-22', {
+    portalId: PORTAL,
+  });
+  assert.equal(unknown.status, 400);
+  assert.match(JSON.stringify(unknown.body), /no holiday or closure starts on 2026-11-22/);
+});
+
 test('an enabled announcement without text is refused naming the field', async () => {
   const res = await req('PUT', '/api/cards/settings/emergency', {
     portalId: PORTAL,
