@@ -25,6 +25,8 @@ import { CallEngagementSender } from './widget/engagement-sender.ts';
 import { wireWidget, type Widget } from './widget/wire.ts';
 import type { AgentPresence, CallQueues } from './acd/port.ts';
 import { rememberedNumbersForCards } from './routing/card-adapters.ts';
+import { routingSettingsForCards } from './routing/settings-card-adapter.ts';
+import type { AcdAdmin as CardAcdAdmin } from './cards/ports.ts';
 import { wireRouting, type Routing } from './routing/wire.ts';
 import { acdAdminForCards } from './acd/card-adapter.ts';
 import { wireAcd, type Acd, type AcdDeps } from './acd/wire.ts';
@@ -32,6 +34,7 @@ import type { RecordingArchive } from './recordings/port.ts';
 import type { DialObserver } from './campaigns/dialer.ts';
 import { wireCampaigns, type CampaignsWiring } from './campaigns/wire.ts';
 import { createScheduler } from './jobs/scheduler.ts';
+import type { CrmPropertiesReport } from './hubspot-app/crm-properties.ts';
 
 /** Portal id used in single-account mode when HUBSPOT_PORTAL_ID is not given. */
 export const SINGLE_ACCOUNT_PORTAL = 'single';
@@ -51,6 +54,8 @@ export interface Sidecar {
   readonly routing: Routing;
   readonly acd: Acd;
   readonly campaigns: CampaignsWiring;
+  /** Single-account mode: the start-up creation of manifest.json's CRM properties. */
+  readonly crmProperties: Promise<CrmPropertiesReport | Error | null>;
   /** Resolves with each call as it is logged (tests wait on this instead of sleeping). */
   onCallLogged(listener: (call: FinishedCall) => void): () => void;
   /** SIGTERM path: stop taking calls, let active calls finish, flush the outbox, close. */
@@ -108,6 +113,8 @@ export async function startSidecar(
     nudgeOutbox: () => outbox.nudge(),
     publicUrl: () => config.PUBLIC_URL ?? boundUrl,
   });
+  let acdForCards: CardAcdAdmin | undefined;
+  const acdCardAdmin = (): CardAcdAdmin => (acdForCards ??= acdAdminForCards(acd.admin, acd.repo));
   const cards = wireCards({
     ds,
     portals,
@@ -122,10 +129,16 @@ export async function startSidecar(
     // Routing is wired below (it needs the HTTP URL); the cards reach it when a request comes.
     ports: {
       rememberedNumbers: rememberedNumbersForCards(() => routing.remembered),
+      routingSettings: routingSettingsForCards({
+        settings: () => routing.settings,
+        flows: () => routing.store.current(),
+        defaultCountry: config.DEFAULT_COUNTRY,
+        defaultTimeZone: 'Europe/Rome',
+      }),
+      // The ACD is wired below: build its card adapter once, on the first request.
       acdAdmin: {
-        overview: (p) => acdAdminForCards(acd.admin, acd.repo).overview(p),
-        setQueueStrategy: (p, q, s) =>
-          acdAdminForCards(acd.admin, acd.repo).setQueueStrategy(p, q, s),
+        overview: (p) => acdCardAdmin().overview(p),
+        setQueueStrategy: (p, q, s) => acdCardAdmin().setQueueStrategy(p, q, s),
       },
     },
   });
@@ -270,6 +283,15 @@ export async function startSidecar(
   });
   outbox.start();
   hubspotApp.start();
+  // Single-account mode: the account is set up at start (an OAuth account at install). In the
+  // background: HubSpot being slow or down must not hold the PBX up; a failure is logged.
+  const crmProperties: Promise<CrmPropertiesReport | Error | null> = config.HUBSPOT_ACCESS_TOKEN
+    ? hubspotApp.ensureCrmProperties(portalId).catch((err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        log.error({ portalId, err: error.message }, 'CRM properties not set up');
+        return error;
+      })
+    : Promise.resolve(null);
   // Jobs (agenda on our database): definitions are added by the features, then it starts.
   const scheduler = createScheduler(ds, {
     name: `${hostname()}:${process.pid}`,
@@ -342,6 +364,7 @@ export async function startSidecar(
     routing,
     acd,
     campaigns,
+    crmProperties,
     onCallLogged(listener) {
       callListeners.add(listener);
       return () => callListeners.delete(listener);

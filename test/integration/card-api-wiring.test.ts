@@ -27,11 +27,13 @@ test('main mounts the signed card router', async () => {
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.ok(Array.isArray(ok.body.scripts));
   assert.equal((await req('GET', '/api/cards/scripts', { secret: 'guess' })).status, 401);
-  // Unwired ports answer 501, not a fake.
+  // Routing settings are wired: with the default greeting flows there is no announcement to
+  // switch, and the page is told so instead of saving a switch no call would read.
   const settings = await req('PUT', '/api/cards/settings/emergency', {
     body: { enabled: false, text: '' },
   });
-  assert.equal(settings.status, 501);
+  assert.equal(settings.status, 400, JSON.stringify(settings.body));
+  assert.match(JSON.stringify(settings.body), /no announcement 'emergency'/);
   // Routes outside /api/cards are untouched by the check.
   assert.equal((await fetch(`${sidecar.url}/healthz`)).status, 200);
 });

@@ -216,3 +216,76 @@ test('the calling widget is registered from manifest.json with the developer key
 function directPortals(e: AppEnv) {
   return e.sidecar.hubspotApp.portals;
 }
+
+/** The manifest's properties as the sandbox holds them in a portal: "objectType.name@group". */
+function centralinoProperties(portalId: number): string[] {
+  const portal = env.sandbox.state.portal(portalId)!;
+  return [...portal.customProperties.entries()]
+    .flatMap(([type, defs]) => defs.map((d) => `${type}.${d.name}@${d.groupName}`))
+    .filter((p) => p.includes('centralino_'))
+    .sort();
+}
+
+test('install creates the manifest CRM properties in their group once; a second install duplicates nothing', async () => {
+  const portal = env.sandbox.createPortal();
+  const first = await installPortal(env, portal.portalId);
+  assert.equal(first.status, 200, first.body);
+  const expected = Object.entries(loadAppManifest().crmProperties)
+    .flatMap(([type, props]) => (props ?? []).map((p) => `${type}.${p.name}@centralino`))
+    .sort();
+  assert.ok(expected.includes('deals.centralino_support_status@centralino'));
+  assert.deepEqual(centralinoProperties(portal.portalId), expected);
+  const support = env.sandbox.state
+    .portal(portal.portalId)!
+    .customProperties.get('companies')!
+    .find((d) => d.name === 'centralino_support_status')!;
+  assert.equal(support.type, 'enumeration');
+  assert.deepEqual(
+    support.options?.map((o) => o.value),
+    ['paid', 'unpaid', 'expired', 'not_renewed', 'pending_authorization'],
+  );
+  const groups = env.sandbox.state.portal(portal.portalId)!.propertyGroups;
+  assert.deepEqual(
+    groups.get('contacts')?.map((g) => g.name),
+    ['centralino'],
+  );
+
+  const second = await installPortal(env, portal.portalId);
+  assert.equal(second.status, 200, second.body);
+  assert.deepEqual(centralinoProperties(portal.portalId), expected, 'nothing duplicated');
+  assert.deepEqual(
+    groups.get('contacts')?.map((g) => g.name),
+    ['centralino'],
+  );
+});
+
+test('a property HubSpot refuses at install is reported on the install page, not dropped', async () => {
+  const portal = env.sandbox.createPortal();
+  env.sandbox.faults.set({
+    failNext: { count: 1, status: 503 },
+    pathPrefix: '/crm/v3/properties/deals',
+  });
+  try {
+    const res = await installPortal(env, portal.portalId);
+    assert.equal(res.status, 502, res.body);
+    assert.match(res.body, /setup incomplete/);
+    assert.match(res.body, /deals\.group:centralino \(HubSpot 503/);
+    assert.match(res.body, /deals\.centralino_support_status \(no group\)/);
+    assert.match(res.body, /Install again to retry/);
+    // The rest was created, and the account is connected (tokens kept) so a reinstall retries.
+    assert.ok(
+      centralinoProperties(portal.portalId).includes(
+        'contacts.centralino_support_status@centralino',
+      ),
+    );
+    assert.ok(!centralinoProperties(portal.portalId).some((p) => p.startsWith('deals.')));
+    assert.ok(await oauthOf(env).store.load(String(portal.portalId)));
+  } finally {
+    env.sandbox.faults.clear();
+  }
+  const retry = await installPortal(env, portal.portalId);
+  assert.equal(retry.status, 200, retry.body);
+  assert.ok(
+    centralinoProperties(portal.portalId).includes('deals.centralino_support_status@centralino'),
+  );
+});

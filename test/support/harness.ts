@@ -38,6 +38,9 @@ export async function startTestSidecar(
   });
   const sidecar = await startSidecar(config, overrides);
   await sidecar.telephony.whenConnected();
+  // The start-up CRM setup runs in the background; tests start after it so its requests never
+  // meet the faults or counts a test sets up on the sandbox.
+  await sidecar.crmProperties;
   const nextCalls = (n: number) =>
     new Promise<FinishedCall[]>((resolve) => {
       const got: FinishedCall[] = [];

@@ -18,6 +18,11 @@ function objectScope(rawType: string | undefined, read: boolean): string | undef
 export function requiredScope(method: string, path: string): string | undefined {
   const read = method === 'GET' || /\/(search|batch\/read)$/.test(path);
   const crm = /^\/crm\/v[34]\/(objects|properties|associations)\/([^/]+)/.exec(path);
+  // Changing the schema of contacts, companies and deals (properties, groups) takes HubSpot's
+  // schema scope, not the records' write scope.
+  const schema = crm?.[1] === 'properties' && !read ? findObjectType(crm[2] ?? '') : undefined;
+  if (schema === 'contacts' || schema === 'companies' || schema === 'deals')
+    return `crm.schemas.${schema}.write`;
   if (crm) return objectScope(crm[2], read);
   if (path.startsWith('/files/')) return 'files';
   if (path.startsWith('/integrators/timeline/')) return 'timeline';

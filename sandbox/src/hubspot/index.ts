@@ -18,6 +18,7 @@ import { oauthRouter } from './oauth.ts';
 import { objectsRouter } from './objects.ts';
 import { ownersRouter } from './owners.ts';
 import { pageRouter } from './page.ts';
+import { propertyGroupsRouter } from './property-groups.ts';
 import { propertiesRouter } from './property-routes.ts';
 import { DEFAULT_RATE_LIMITS, rateLimitMiddleware, type RateLimitOptions } from './ratelimit.ts';
 import { searchRouter } from './search.ts';
@@ -140,6 +141,8 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions = {}): HubSpotS
   app.use(batchRouter(state));
   app.use(objectsRouter(state));
   app.use(associationsRouter(state));
+  // Groups first: /properties/:type/groups would otherwise be read as a property named "groups".
+  app.use(propertyGroupsRouter());
   app.use(propertiesRouter(state));
   app.use(filesRouter(state));
   app.use(automationRouter(state));

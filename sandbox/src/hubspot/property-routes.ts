@@ -4,6 +4,7 @@ import { HubSpotError, notFound, validation } from './errors.ts';
 import { bodyOf, ok, param, portalOf } from './http.ts';
 import { objectType } from './object-types.ts';
 import { onlyKeys } from './objects.ts';
+import { assertGroupExists } from './property-groups.ts';
 import { FIELD_TYPE_NAMES, PROPERTY_TYPES, propertyJson } from './properties.ts';
 import type { SandboxState } from './state.ts';
 import type { PropertyDef, PropertyOption, PropertyType } from './types.ts';
@@ -127,6 +128,7 @@ export function propertiesRouter(state: SandboxState): Router {
     const portal = portalOf(res);
     const type = objectType(param(req, 'type'));
     const def = parseDefinition(bodyOf(req), state.now());
+    assertGroupExists(portal, type, def.groupName);
     if (state.property(portal, type, def.name)) {
       throw new HubSpotError(
         409,
@@ -164,7 +166,10 @@ export function propertiesRouter(state: SandboxState): Router {
     ]);
     if (typeof b.label === 'string') def.label = b.label;
     if (typeof b.description === 'string') def.description = b.description;
-    if (typeof b.groupName === 'string') def.groupName = b.groupName;
+    if (typeof b.groupName === 'string') {
+      assertGroupExists(portal, type, b.groupName);
+      def.groupName = b.groupName;
+    }
     if (isRecord(b) && b.options !== undefined)
       def.options = parseOptions(b.options, def.type === 'enumeration');
     ok(res, 200, propertyJson(def, 0));

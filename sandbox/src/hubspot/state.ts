@@ -139,6 +139,7 @@ function emptyPortal(portalId: number, owner: Owner): Portal {
     portalId,
     records: new Map(),
     customProperties: new Map(),
+    propertyGroups: new Map(),
     associations: new Map(),
     files: new Map(),
     folders: new Map(),

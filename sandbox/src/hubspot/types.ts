@@ -129,10 +129,19 @@ export interface RateState {
   dayCount: number;
 }
 
+export interface PropertyGroup {
+  name: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
+}
+
 export interface Portal {
   portalId: number;
   records: Map<string, CrmRecord>;
   customProperties: Map<ObjectTypeName, PropertyDef[]>;
+  /** Property groups apps created (HubSpot's own are implied by the object type). */
+  propertyGroups: Map<ObjectTypeName, PropertyGroup[]>;
   /** "type:id" → "type:id" → association type ids (HUBSPOT_DEFINED). */
   associations: Map<string, Map<string, Set<number>>>;
   files: Map<string, StoredFile>;

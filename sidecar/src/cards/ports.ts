@@ -36,9 +36,15 @@ export interface OpeningHours {
 }
 
 export interface Holiday {
-  /** 'YYYY-MM-DD'. */
+  /** 'YYYY-MM-DD': the (first) day. */
   date: string;
   name: string;
+  /** A closure period spans days; a holiday is one day unless `to` says otherwise. */
+  kind?: 'holiday' | 'closure';
+  /** Last day, inclusive ('YYYY-MM-DD'); defaults to `date`. */
+  to?: string;
+  /** False for entries from the flows file, which are changed there, not from the page. */
+  removable?: boolean;
 }
 
 export interface EmergencyAnnouncement {
@@ -55,7 +61,10 @@ export interface RoutingSettingsView {
 }
 
 export interface RoutingSettingsPatch {
+  /** Replaces the whole week (a day not listed is closed). */
   hours?: OpeningHours[];
+  /** IANA zone the hours are in; only with `hours`. */
+  timeZone?: string;
   emergency?: EmergencyAnnouncement;
   addHoliday?: Holiday;
   removeHoliday?: string;

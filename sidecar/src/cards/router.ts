@@ -53,8 +53,31 @@ const answersBody = z
   .strict();
 const ticketBody = z.object({ callId, record: recordBody }).strict();
 const emergencyBody = z.object({ enabled: z.boolean(), text: z.string().max(1000) }).strict();
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const holidayBody = z
-  .object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), name: z.string().min(1).max(100) })
+  .object({
+    date: day,
+    name: z.string().min(1).max(100),
+    kind: z.enum(['holiday', 'closure']).optional(),
+    to: day.optional(),
+  })
+  .strict();
+const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'a time HH:MM');
+const hoursBody = z
+  .object({
+    hours: z
+      .array(
+        z
+          .object({
+            day: z.number().int().min(1, 'ISO weekday 1–7').max(7, 'ISO weekday 1–7'),
+            open: hhmm,
+            close: hhmm,
+          })
+          .strict(),
+      )
+      .max(70),
+    timeZone: z.string().min(1).max(64).optional(),
+  })
   .strict();
 const strategyBody = z.object({ strategy: z.string().min(1).max(40) }).strict();
 
@@ -217,11 +240,30 @@ export function createCardRouter(
       return { routing: await ports.routingSettings.update(portal(res), { emergency }) };
     }),
   );
+  router.put(
+    '/api/cards/settings/hours',
+    json(async (_req, res) => {
+      const { hours, timeZone } = parse(hoursBody, body(res));
+      if (!ports.routingSettings) throw notWired('routing settings');
+      return {
+        routing: await ports.routingSettings.update(portal(res), {
+          hours,
+          ...(timeZone ? { timeZone } : {}),
+        }),
+      };
+    }),
+  );
   router.post(
     '/api/cards/settings/holidays',
     json(async (_req, res) => {
-      const addHoliday = parse(holidayBody, body(res));
+      const h = parse(holidayBody, body(res));
       if (!ports.routingSettings) throw notWired('routing settings');
+      const addHoliday = {
+        date: h.date,
+        name: h.name,
+        ...(h.kind ? { kind: h.kind } : {}),
+        ...(h.to ? { to: h.to } : {}),
+      };
       return { routing: await ports.routingSettings.update(portal(res), { addHoliday }) };
     }),
   );

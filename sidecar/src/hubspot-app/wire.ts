@@ -33,6 +33,7 @@ import { WebhookInboxWorker } from '../webhooks/inbox-worker.ts';
 import { TicketMirror } from '../webhooks/ticket-mirror.ts';
 import { webhookRouter } from '../webhooks/webhook-router.ts';
 import { ticketApiRouter } from './ticket-api.ts';
+import { ensureCrmProperties, type CrmPropertiesReport } from './crm-properties.ts';
 
 export interface HubSpotTokens {
   /** OAuth-installed portals with their current access tokens. */
@@ -83,6 +84,8 @@ export interface HubSpotApp {
   actions: WorkflowActions;
   tokens: HubSpotTokens;
   portals: HubSpotPortals;
+  /** Creates manifest.json's CRM properties in the account where missing (install, start). */
+  ensureCrmProperties(portalId: string): Promise<CrmPropertiesReport>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -120,6 +123,15 @@ export function wireHubSpotApp(
   const routers: Router[] = [];
   const timers: NodeJS.Timeout[] = [];
 
+  const crmProperties = async (portalId: string): Promise<CrmPropertiesReport> => {
+    const report = await d.portals.withClient(portalId, (client) =>
+      ensureCrmProperties(client, manifest, () => d.limiter.acquire(portalId)),
+    );
+    if (!report) throw new Error(`no HubSpot credentials for account ${portalId}`);
+    log.info({ portalId, created: report.created }, 'CRM properties in place');
+    return report;
+  };
+
   const oauth = d.tokens.oauth;
   if (oauth && config.HUBSPOT_CLIENT_ID && secret) {
     routers.push(
@@ -136,6 +148,7 @@ export function wireHubSpotApp(
         clock: d.clock,
         log,
         onUninstalled: (portalId) => d.portals.drop(portalId),
+        onInstalled: crmProperties,
       }),
     );
   }
@@ -226,6 +239,7 @@ export function wireHubSpotApp(
     actions,
     tokens: d.tokens,
     portals: d.portals,
+    ensureCrmProperties: crmProperties,
     start() {
       inboxWorker?.start();
       const every = (ms: number, what: string, work: () => Promise<unknown>) => {

@@ -24,6 +24,11 @@ export interface OAuthRouterDeps {
   tokens: OAuthTokens;
   clock: Clock;
   log: Logger;
+  /**
+   * Called once the tokens are stored, to set the account up (CRM properties). A failure is
+   * shown on the install page and logged; the tokens stay, so installing again retries.
+   */
+  onInstalled?(portalId: string): Promise<unknown>;
   /** Called after a portal is removed (uninstall), e.g. to drop cached clients. */
   onUninstalled?(portalId: string): void;
 }
@@ -111,6 +116,22 @@ export function oauthRouter(d: OAuthRouterDeps): Router {
         { portalId: info.portalId, scopes: info.scopes.length },
         'HubSpot account connected',
       );
+      try {
+        await d.onInstalled?.(info.portalId);
+      } catch (setupErr) {
+        const why = setupErr instanceof Error ? setupErr.message : String(setupErr);
+        d.log.error({ portalId: info.portalId, err: why }, 'HubSpot account setup failed');
+        res
+          .status(502)
+          .type('html')
+          .send(
+            page(
+              'Centralino connected, setup incomplete',
+              `HubSpot account ${info.portalId} is connected, but ${why}. Install again to retry.`,
+            ),
+          );
+        return;
+      }
       res
         .status(200)
         .type('html')

@@ -38,6 +38,7 @@ const loaded = (over: Partial<SettingsView> = {}) =>
     'GET /api/cards/settings': { body: { ...settings, ...over } },
     'GET /api/cards/scripts': { body: { scripts: [gasScript] } },
     'PUT /api/cards/settings/emergency': { body: { routing: settings.routing } },
+    'PUT /api/cards/settings/hours': { body: { routing: settings.routing } },
     'POST /api/cards/settings/holidays': { body: { routing: settings.routing } },
     'DELETE /api/cards/settings/holidays/2026-12-25': { body: { routing: settings.routing } },
     'PUT /api/cards/settings/queues/q1': { body: { queue: settings.acd!.queues[0] } },
@@ -142,6 +143,61 @@ describe('Settings page', () => {
     r.findByTestId(Button, 'add-script').trigger('onClick');
     await r.waitFor(() => expect(sidecar.of('POST', '/api/cards/scripts')).toHaveLength(1));
     expect(sidecar.of('POST', '/api/cards/scripts')[0]!.body).toEqual(definition);
+  });
+
+  it('edits the opening hours as lines and refuses a line it cannot read without calling the sidecar', async () => {
+    const sidecar = loaded();
+    const r = createRenderer('settings');
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.findByTestId(TextArea, 'hours-text'));
+    expect(r.findByTestId(TextArea, 'hours-text').props.value).toBe('Mon 08:30-18:00');
+    changeTo(r.findByTestId(TextArea, 'hours-text'), 'Mon 08:30-18:00\nFunday 09:00-10:00');
+    r.findByTestId(Button, 'save-hours').trigger('onClick');
+    expect(r.findByTestId(Text, 'hours-error').text).toMatch(/^Line 2: write "Mon 08:30-18:00"/);
+    expect(sidecar.of('PUT', '/api/cards/settings/hours')).toHaveLength(0);
+
+    changeTo(r.findByTestId(TextArea, 'hours-text'), 'Mon 08:30-18:00\n\ntue 09:00 - 13:00');
+    r.findByTestId(Button, 'save-hours').trigger('onClick');
+    await r.waitFor(() => expect(sidecar.of('PUT', '/api/cards/settings/hours')).toHaveLength(1));
+    expect(sidecar.of('PUT', '/api/cards/settings/hours')[0]!.body).toEqual({
+      hours: [
+        { day: 1, open: '08:30', close: '18:00' },
+        { day: 2, open: '09:00', close: '13:00' },
+      ],
+    });
+  });
+
+  it('shows closure periods and offers no remove for entries from the flows file', async () => {
+    loaded({
+      routing: {
+        ...settings.routing!,
+        holidays: [
+          {
+            date: '2026-12-25',
+            name: 'Natale',
+            kind: 'holiday',
+            to: '2026-12-25',
+            removable: false,
+          },
+          {
+            date: '2026-08-10',
+            name: 'Inventario',
+            kind: 'closure',
+            to: '2026-08-14',
+            removable: true,
+          },
+        ],
+      },
+    });
+    const r = createRenderer('settings');
+    r.render(<SettingsPage />);
+    await r.waitFor(() => r.findByTestId(Button, 'remove-holiday-2026-08-10'));
+    expect(r.findAll(Text).map((t) => t.text)).toEqual(
+      expect.arrayContaining(['2026-12-25 Natale', '2026-08-10–2026-08-14 Inventario']),
+    );
+    expect(r.findAll(Button).some((b) => b.props.testId === 'remove-holiday-2026-12-25')).toBe(
+      false,
+    );
   });
 
   it('says what is not available and shows refusals', async () => {

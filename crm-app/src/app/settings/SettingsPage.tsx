@@ -26,6 +26,28 @@ import { errorText, useLoad } from '../cards/lib/use-load';
 
 const DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+type Hours = RoutingSettingsView['hours'];
+
+/** The week as the admin edits it: one range per line, "Mon 08:30-18:00". */
+export function hoursText(hours: Hours): string {
+  return hours.map((h) => `${DAYS[h.day]} ${h.open}-${h.close}`).join('\n');
+}
+
+/** The edited lines back as ranges, or the first line that is not "Day HH:MM-HH:MM". */
+export function parseHours(text: string): { hours: Hours } | { problem: string } {
+  const hours: Hours = [];
+  const lines = text.split('\n').map((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    if (line === '') continue;
+    const m = /^([A-Za-z]{3})\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(line);
+    const day = m ? DAYS.findIndex((d) => d.toLowerCase() === m[1]!.toLowerCase()) : -1;
+    if (!m || day < 1)
+      return { problem: `Line ${i + 1}: write "Mon 08:30-18:00" (Mon … Sun), not "${line}"` };
+    hours.push({ day, open: m[2]!, close: m[3]! });
+  }
+  return { hours };
+}
+
 export function SettingsPage() {
   const [state, reload] = useLoad(async () => {
     const [settings, scripts] = await Promise.all([sidecar.settings(), sidecar.scripts()]);
@@ -92,6 +114,8 @@ function RoutingSection({
   busy: boolean;
   act: Act;
 }) {
+  const [hours, setHours] = useState(hoursText(routing.hours));
+  const [hoursProblem, setHoursProblem] = useState<string | null>(null);
   const [enabled, setEnabled] = useState(routing.emergency.enabled);
   const [text, setText] = useState(routing.emergency.text);
   const [date, setDate] = useState('');
@@ -123,21 +147,44 @@ function RoutingSection({
           {DAYS[h.day]} {h.open}–{h.close}
         </Text>
       ))}
+      <TextArea
+        testId="hours-text"
+        name="hours"
+        label="Hours, one range per line (Mon 08:30-18:00); a day not listed is closed"
+        value={hours}
+        onChange={setHours}
+      />
+      {hoursProblem ? <Text testId="hours-error">{hoursProblem}</Text> : null}
+      <Button
+        testId="save-hours"
+        disabled={busy}
+        onClick={() => {
+          const parsed = parseHours(hours);
+          if ('problem' in parsed) return setHoursProblem(parsed.problem);
+          setHoursProblem(null);
+          act(() => sidecar.setHours(parsed.hours));
+        }}
+      >
+        Save hours
+      </Button>
       <Heading>Holidays</Heading>
       {routing.holidays.map((h) => (
-        <Flex key={h.date} direction="row" gap="small" align="center">
+        <Flex key={`${h.date}-${h.name}`} direction="row" gap="small" align="center">
           <Text>
-            {h.date} {h.name}
+            {h.to && h.to !== h.date ? `${h.date}–${h.to}` : h.date} {h.name}
           </Text>
-          <Button
-            testId={`remove-holiday-${h.date}`}
-            size="xs"
-            variant="secondary"
-            disabled={busy}
-            onClick={() => act(() => sidecar.removeHoliday(h.date))}
-          >
-            Remove
-          </Button>
+          {/* Entries from the flows file are changed there; the sidecar refuses removing them. */}
+          {h.removable === false ? null : (
+            <Button
+              testId={`remove-holiday-${h.date}`}
+              size="xs"
+              variant="secondary"
+              disabled={busy}
+              onClick={() => act(() => sidecar.removeHoliday(h.date))}
+            >
+              Remove
+            </Button>
+          )}
         </Flex>
       ))}
       <Flex direction="row" gap="small" align="end">

@@ -92,6 +92,8 @@ export const sidecar = {
       enabled,
       text,
     }),
+  setHours: (hours: RoutingSettingsView['hours']) =>
+    call<{ routing: RoutingSettingsView }>('PUT', '/api/cards/settings/hours', { hours }),
   addHoliday: (date: string, name: string) =>
     call<{ routing: RoutingSettingsView }>('POST', '/api/cards/settings/holidays', { date, name }),
   removeHoliday: (date: string) =>

@@ -81,7 +81,14 @@ export interface RoutingSettingsView {
   timeZone: string;
   numbers: { number: string; label: string; flow: string }[];
   hours: { day: number; open: string; close: string }[];
-  holidays: { date: string; name: string }[];
+  /** `kind`, `to` and `removable` come from sidecars that know closures and file entries. */
+  holidays: {
+    date: string;
+    name: string;
+    kind?: 'holiday' | 'closure';
+    to?: string;
+    removable?: boolean;
+  }[];
   emergency: { enabled: boolean; text: string };
 }
 
