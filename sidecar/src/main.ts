@@ -31,6 +31,7 @@ import { wireAcd, type Acd, type AcdDeps } from './acd/wire.ts';
 import type { RecordingArchive } from './recordings/port.ts';
 import type { DialObserver } from './campaigns/dialer.ts';
 import { wireCampaigns, type CampaignsWiring } from './campaigns/wire.ts';
+import { campaignsForCards } from './campaigns/card-adapter.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 
 /** Portal id used in single-account mode when HUBSPOT_PORTAL_ID is not given. */
@@ -127,6 +128,7 @@ export async function startSidecar(
         setQueueStrategy: (p, q, s) =>
           acdAdminForCards(acd.admin, acd.repo).setQueueStrategy(p, q, s),
       },
+      campaigns: campaignsForCards(() => campaigns.service),
     },
   });
   const writeBack = wireWriteBack({
@@ -278,6 +280,7 @@ export async function startSidecar(
   });
   const campaigns = wireCampaigns({
     scheduler,
+    actions: hubspotApp.actions,
     portals,
     config,
     ds,
