@@ -15,8 +15,8 @@ import { cardClient, type CardRequestOptions } from '../support/signed-card-requ
 
 const PUBLIC_URL = 'https://sidecar.example.com';
 const SECRET = 'campaign-card-secret';
-const OURS = '4242';
-const THEIRS = '5555';
+const OURS = '6161';
+const THEIRS = '6262';
 
 interface CardCampaign {
   campaign: {

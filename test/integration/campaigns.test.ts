@@ -510,6 +510,31 @@ test('workflow action enrolls a contact: BLOCK, a call, then the callback comple
   });
   assert.equal(await s.ds.getRepository(TargetEntity).countBy({ campaignId: id }), 1);
 
+  // A number on the do-not-call list is enrolled but never called: the action completes at once.
+  await s.ds.getRepository(DncEntity).insert({
+    portalId: PORTAL,
+    phone: '+390577100002',
+    reason: 'asked by phone',
+    createdAt: clock.ms,
+  });
+  const skippedDone = log.passes(2);
+  const dnc = await post(execution('cb-80', { campaignId: id, phone: '+390577100002' }));
+  assert.equal(
+    ((await dnc.json()) as { outputFields: Record<string, string> }).outputFields
+      .hs_execution_state,
+    'BLOCK',
+  );
+  s.campaigns.dialer.nudge();
+  await skippedDone;
+  const skipped = await s.ds
+    .getRepository(OutboxEntity)
+    .findOneByOrFail({ dedupeKey: 'callback:cb-80' });
+  assert.deepEqual(JSON.parse(skipped.payload), {
+    callbackId: 'cb-80',
+    outputFields: { outcome: 'skipped', rsvp: 'none', hs_execution_state: 'SUCCESS' },
+  });
+  assert.equal(log.dials.length, 1, 'the do-not-call number was not dialled');
+
   // The same number again cannot be enrolled: the action fails and the workflow continues.
   const again = await post(execution('cb-79', { campaignId: id, phone: '+390577100001' }));
   assert.deepEqual(await again.json(), {

@@ -116,19 +116,26 @@ export class CampaignResults {
     );
   }
 
-  /** Not called, and why (do-not-call, no consent, no window ever). */
+  /**
+   * Not called, and why (do-not-call, no consent, no window ever). An enrolling workflow action
+   * completes now with outcome 'skipped' rather than waiting for its expiry.
+   */
   async skip(target: TargetRow, reason: string): Promise<void> {
-    await this.ds.getRepository(TargetEntity).update(
-      { id: target.id, leaseToken: target.leaseToken ?? '' },
-      {
-        state: TargetState.Skipped,
-        skipReason: reason.slice(0, 200),
-        result: 'skipped',
-        leaseToken: null,
-        leaseUntil: null,
-        updatedAt: this.clock.now(),
-      },
-    );
+    const announce = await inTransaction(this.ds, async (m) => {
+      const res = await m.getRepository(TargetEntity).update(
+        { id: target.id, leaseToken: target.leaseToken ?? '' },
+        {
+          state: TargetState.Skipped,
+          skipReason: reason.slice(0, 200),
+          result: 'skipped',
+          leaseToken: null,
+          leaseUntil: null,
+          updatedAt: this.clock.now(),
+        },
+      );
+      return res.affected === 1 ? this.completeEnrollment(m, target, 'skipped', null) : undefined;
+    });
+    announce?.();
   }
 
   async finish(
