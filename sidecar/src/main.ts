@@ -33,6 +33,7 @@ import { wireAcd, type Acd, type AcdDeps } from './acd/wire.ts';
 import type { RecordingArchive } from './recordings/port.ts';
 import type { DialObserver } from './campaigns/dialer.ts';
 import { wireCampaigns, type CampaignsWiring } from './campaigns/wire.ts';
+import { campaignsForCards } from './campaigns/card-adapter.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import type { CrmPropertiesReport } from './hubspot-app/crm-properties.ts';
 
@@ -140,6 +141,7 @@ export async function startSidecar(
         overview: (p) => acdCardAdmin().overview(p),
         setQueueStrategy: (p, q, s) => acdCardAdmin().setQueueStrategy(p, q, s),
       },
+      campaigns: campaignsForCards(() => campaigns.service),
     },
   });
   const writeBack = wireWriteBack({
@@ -300,6 +302,7 @@ export async function startSidecar(
   });
   const campaigns = wireCampaigns({
     scheduler,
+    actions: hubspotApp.actions,
     portals,
     config,
     ds,

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { signV2 } from '../../sidecar/src/http/hubspot-signature.ts';
+import { ActionExecutionEntity } from '../../sidecar/src/actions/entities.ts';
 import { AttemptEntity, DncEntity, TargetEntity } from '../../sidecar/src/campaigns/entities.ts';
 import { OutboxEntity } from '../../sidecar/src/store/entities.ts';
 import type { Sidecar } from '../../sidecar/src/main.ts';
@@ -448,32 +449,47 @@ test('workflow action enrolls a contact: BLOCK, a call, then the callback comple
     await api<{ id: string }>(s, 'POST', `/api/portals/${PORTAL}/campaigns`, baseDefinition())
   ).body.id;
   await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${id}/start`);
-  const body = JSON.stringify({
-    callbackId: 'cb-77',
-    origin: { portalId: Number(PORTAL), actionDefinitionId: 5 },
-    object: { objectId: 901, objectType: 'CONTACT' },
-    inputFields: { campaignId: id, phone: '+39 0577 100001' },
-  });
-  const url = `${s.url}/hubspot/actions/campaign-enroll`;
-  const unsigned = await fetch(url, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json' },
-  });
-  assert.equal(unsigned.status, 401);
+  // The execution as HubSpot posts it to the action's path in manifest.json.
+  const execution = (callbackId: string, inputFields: Record<string, unknown>) =>
+    JSON.stringify({
+      callbackId,
+      origin: { portalId: Number(PORTAL), actionDefinitionId: 5 },
+      object: { objectId: 901, objectType: 'CONTACT' },
+      inputFields,
+    });
+  const url = `${s.url}/actions/campaign-enroll`;
+  const post = (body: string, signed = true) =>
+    fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        ...(signed
+          ? {
+              'x-hubspot-signature': signV2('app-secret', 'POST', url, body),
+              'x-hubspot-signature-version': 'v2',
+            }
+          : {}),
+      },
+    });
+  const body = execution('cb-77', { campaignId: id, phone: '+39 0577 100001' });
+  assert.equal((await post(body, false)).status, 401);
+  const noPhone = await post(execution('cb-78', { campaignId: id }));
+  assert.equal(noPhone.status, 400);
+  assert.match(((await noPhone.json()) as { message: string }).message, /phone/);
+
   const done = log.hangupCount(1);
-  const res = await fetch(url, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-signature': signV2('app-secret', 'POST', url, body),
-      'x-hubspot-signature-version': 'v2',
-    },
-  });
+  const res = await post(body);
   assert.equal(res.status, 200);
-  assert.deepEqual(await res.json(), { outputFields: { hs_execution_state: 'BLOCK' } });
+  assert.deepEqual(await res.json(), {
+    outputFields: { hs_execution_state: 'BLOCK', hs_expiration_duration: 'P7D' },
+  });
+  const target = await s.ds
+    .getRepository(TargetEntity)
+    .findOneByOrFail({ campaignId: id, phone: '+390577100001' });
+  assert.equal(target.contactId, '901');
   await done;
+  assert.equal(log.dials[0]!.phone, '+390577100001');
   const cb = await s.ds
     .getRepository(OutboxEntity)
     .findOneByOrFail({ dedupeKey: 'callback:cb-77' });
@@ -481,6 +497,53 @@ test('workflow action enrolls a contact: BLOCK, a call, then the callback comple
   assert.deepEqual(JSON.parse(cb.payload), {
     callbackId: 'cb-77',
     outputFields: { outcome: 'answered', rsvp: 'yes', hs_execution_state: 'SUCCESS' },
+  });
+  const execRow = await s.ds
+    .getRepository(ActionExecutionEntity)
+    .findOneByOrFail({ callbackId: 'cb-77' });
+  assert.equal(execRow.state, 'completed');
+
+  // HubSpot retrying the same execution gets the outputs, and nobody is enrolled twice.
+  const retried = await post(body);
+  assert.deepEqual(await retried.json(), {
+    outputFields: { outcome: 'answered', rsvp: 'yes', hs_execution_state: 'SUCCESS' },
+  });
+  assert.equal(await s.ds.getRepository(TargetEntity).countBy({ campaignId: id }), 1);
+
+  // A number on the do-not-call list is enrolled but never called: the action completes at once.
+  await s.ds.getRepository(DncEntity).insert({
+    portalId: PORTAL,
+    phone: '+390577100002',
+    reason: 'asked by phone',
+    createdAt: clock.ms,
+  });
+  const skippedDone = log.passes(2);
+  const dnc = await post(execution('cb-80', { campaignId: id, phone: '+390577100002' }));
+  assert.equal(
+    ((await dnc.json()) as { outputFields: Record<string, string> }).outputFields
+      .hs_execution_state,
+    'BLOCK',
+  );
+  s.campaigns.dialer.nudge();
+  await skippedDone;
+  const skipped = await s.ds
+    .getRepository(OutboxEntity)
+    .findOneByOrFail({ dedupeKey: 'callback:cb-80' });
+  assert.deepEqual(JSON.parse(skipped.payload), {
+    callbackId: 'cb-80',
+    outputFields: { outcome: 'skipped', rsvp: 'none', hs_execution_state: 'SUCCESS' },
+  });
+  assert.equal(log.dials.length, 1, 'the do-not-call number was not dialled');
+
+  // The same number again cannot be enrolled: the action fails and the workflow continues.
+  const again = await post(execution('cb-79', { campaignId: id, phone: '+390577100001' }));
+  assert.deepEqual(await again.json(), {
+    outputFields: {
+      outcome: 'not-enrolled',
+      rsvp: 'none',
+      errorMessage: 'already in the campaign (+390577100001)',
+      hs_execution_state: 'FAIL_CONTINUE',
+    },
   });
 });
 

@@ -83,11 +83,11 @@ test('the check notices each kind of disagreement', () => {
     },
     'card only in the manifest': (m) => {
       (m.cards as Json[]).push({
-        uid: 'campaign_card',
+        uid: 'fax_card',
         type: 'card',
         location: 'crm.record.tab',
         objectTypes: ['contacts'],
-        entrypoint: '/app/cards/campaign/Campaign.tsx',
+        entrypoint: '/app/cards/fax/Fax.tsx',
       });
     },
     'entrypoint that does not exist': (m, f) => {

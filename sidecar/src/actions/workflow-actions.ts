@@ -3,7 +3,7 @@
 // callbacks API by an outbox row (kind action-callback, dedupe callback:<callbackId>) written
 // in the same transaction that moves it blocked → completed: exactly once, and never after the
 // expiry job marked it expired (HubSpot has taken the expiration path by then).
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isoDurationMs, type AppManifest, type ManifestWorkflowAction } from '../app-manifest.ts';
 import { addOutboxOnce } from '../hubspot-app/outbox-rows.ts';
 import { OutboxKind, type ActionCallbackOutboxPayload } from '../outbox/kinds.ts';
@@ -180,45 +180,69 @@ export class WorkflowActions {
     outputs: Outputs,
     state: FinalState = 'SUCCESS',
   ): Promise<CompleteOutcome> {
+    const done = await inTransaction(this.ds, (m) =>
+      this.completeWithin(m, portalId, key, outputs, state),
+    );
+    done.announce();
+    return done.outcome;
+  }
+
+  /**
+   * complete() inside the caller's transaction, so the completion commits with the fact that
+   * caused it (a campaign attempt's result). Call `announce()` once the transaction committed.
+   */
+  async completeWithin(
+    m: EntityManager,
+    portalId: string,
+    key: string,
+    outputs: Outputs,
+    state: FinalState = 'SUCCESS',
+  ): Promise<{ outcome: CompleteOutcome; announce: () => void }> {
     const outputFields = { ...outputs, hs_execution_state: state };
-    const outcome = await inTransaction(this.ds, async (m): Promise<CompleteOutcome> => {
-      const row = await this.store.byKey(portalId, key, m);
-      if (!row) return 'unknown';
-      if (row.state === ExecutionState.Starting) {
-        const won = await this.store.completeFrom(
-          m,
-          row,
-          ExecutionState.Starting,
-          JSON.stringify(outputFields),
-        );
-        return won ? 'completed-before-block' : 'already-completed';
-      }
-      if (row.state === ExecutionState.Expired) return 'expired';
-      if (row.state !== ExecutionState.Blocked) return 'already-completed';
-      if (
-        !(await this.store.completeFrom(
-          m,
-          row,
-          ExecutionState.Blocked,
-          JSON.stringify(outputFields),
-        ))
-      ) {
-        return (row.expiresAt ?? Infinity) <= this.clock.now() ? 'expired' : 'already-completed';
-      }
-      const payload: ActionCallbackOutboxPayload = { callbackId: row.callbackId, outputFields };
-      await addOutboxOnce(this.outbox, m, {
-        portalId,
-        kind: OutboxKind.ActionCallback,
-        dedupeKey: `callback:${row.callbackId}`,
-        payload,
-      });
-      return 'completed';
+    const outcome = await this.settleCompletion(m, portalId, key, outputFields);
+    return {
+      outcome,
+      announce: () => {
+        if (outcome === 'completed') this.onOutbox();
+        if (outcome === 'expired' || outcome === 'unknown')
+          this.log.warn({ portalId, key, outcome }, 'workflow action completion ignored');
+        for (const l of this.listeners) l(portalId, key, outcome);
+      },
+    };
+  }
+
+  private async settleCompletion(
+    m: EntityManager,
+    portalId: string,
+    key: string,
+    outputFields: Record<string, string | number>,
+  ): Promise<CompleteOutcome> {
+    const row = await this.store.byKey(portalId, key, m);
+    if (!row) return 'unknown';
+    if (row.state === ExecutionState.Starting) {
+      const won = await this.store.completeFrom(
+        m,
+        row,
+        ExecutionState.Starting,
+        JSON.stringify(outputFields),
+      );
+      return won ? 'completed-before-block' : 'already-completed';
+    }
+    if (row.state === ExecutionState.Expired) return 'expired';
+    if (row.state !== ExecutionState.Blocked) return 'already-completed';
+    if (
+      !(await this.store.completeFrom(m, row, ExecutionState.Blocked, JSON.stringify(outputFields)))
+    ) {
+      return (row.expiresAt ?? Infinity) <= this.clock.now() ? 'expired' : 'already-completed';
+    }
+    const payload: ActionCallbackOutboxPayload = { callbackId: row.callbackId, outputFields };
+    await addOutboxOnce(this.outbox, m, {
+      portalId,
+      kind: OutboxKind.ActionCallback,
+      dedupeKey: `callback:${row.callbackId}`,
+      payload,
     });
-    if (outcome === 'completed') this.onOutbox();
-    if (outcome === 'expired' || outcome === 'unknown')
-      this.log.warn({ portalId, key, outcome }, 'workflow action completion ignored');
-    for (const l of this.listeners) l(portalId, key, outcome);
-    return outcome;
+    return 'completed';
   }
 
   /** The expiry job. */

@@ -166,7 +166,7 @@ export class CampaignService {
     campaignId: string,
     def: CampaignDefinition,
     rows: readonly GoodRow[],
-    callbackId?: string,
+    actionKey?: string,
   ) {
     const now = this.clock.now();
     const targets = rows.map((r) => ({
@@ -191,7 +191,7 @@ export class CampaignService {
       rsvp: null,
       result: null,
       skipReason: null,
-      callbackId: callbackId ?? null,
+      actionKey: actionKey ?? null,
       smsState: null,
       updatedAt: now,
     }));
@@ -219,7 +219,8 @@ export class CampaignService {
   }
 
   /** Validates and loads rows given directly (JSON); synchronous report. */
-  async addContacts(portalId: string, campaignId: string, rows: SheetRow[], callbackId?: string) {
+  /** `actionKey`: the enrolling workflow action's block key (enroll-action.ts). */
+  async addContacts(portalId: string, campaignId: string, rows: SheetRow[], actionKey?: string) {
     const { def } = await this.get(portalId, campaignId);
     const { good, bad } = validateRows(
       rows,
@@ -228,7 +229,7 @@ export class CampaignService {
       await this.existingPhones(campaignId),
       1,
     );
-    const added = await this.addRows(portalId, campaignId, def, good, callbackId);
+    const added = await this.addRows(portalId, campaignId, def, good, actionKey);
     return { added, bad, targets: good.map((g) => g.phone) };
   }
 

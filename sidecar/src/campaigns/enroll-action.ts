@@ -1,62 +1,67 @@
-// Workflow action "enroll contact in a call campaign" (H4). HubSpot POSTs the execution; we
-// add the contact to the campaign and answer BLOCK, keeping the callbackId on the contact's
-// row; when its last attempt ends (or its SMS is answered) an `action-callback` outbox row
-// completes the action with outcome and RSVP as output fields.
-// Kept as a plain function over CampaignService so it moves onto the general workflow-action
-// mechanism (sidecar/src/actions/, built in parallel) without change.
-import type { Request } from 'express';
-import { verifyHubSpotSignature } from '../http/hubspot-signature.ts';
-import { CampaignError, type CampaignService } from './campaign-service.ts';
+// Workflow action "enroll contact in a call campaign" (H4, manifest id campaign-enroll), on the
+// general mechanism (actions/): the contact is added to the campaign under a block key and the
+// execution BLOCKs; when its last attempt ends (or its SMS is answered) CampaignResults
+// completes it with outputs outcome and rsvp, in the transaction that records that result.
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import type { ActionDefinition, CompleteOutcome, FinalState, Outputs } from '../actions/types.ts';
+import type { CampaignService } from './campaign-service.ts';
 import { scalarText } from './sheet.ts';
 
-export interface EnrollRequest {
-  callbackId: string;
-  origin: { portalId: number | string; actionDefinitionId?: number | string };
-  object: { objectId: number | string; objectType: string };
-  inputFields: { campaignId?: string; phone?: string; [k: string]: unknown };
+export const ENROLL_ACTION = 'campaign-enroll';
+
+/** What CampaignResults needs of the mechanism (WorkflowActions.completeWithin). */
+export interface EnrollmentCompletion {
+  completeWithin(
+    m: EntityManager,
+    portalId: string,
+    key: string,
+    outputs: Outputs,
+    state?: FinalState,
+  ): Promise<{ outcome: CompleteOutcome; announce: () => void }>;
 }
 
-export function verifyActionRequest(
-  req: Request,
-  rawBody: string,
-  url: string,
-  secret: string,
-  now: number,
-): boolean {
-  const check = verifyHubSpotSignature(
-    { method: req.method, url, rawBody, headers: req.headers },
-    secret,
-    now,
-    ['v2', 'v3'],
-  );
-  return check.ok;
+export function enrollBlockKey(executionId: string): string {
+  return `campaign-enroll:${executionId}`;
 }
 
-export async function enrollContact(service: CampaignService, body: EnrollRequest) {
-  const portalId = String(body.origin?.portalId ?? '');
-  const campaignId = body.inputFields?.campaignId;
-  const phone = body.inputFields?.phone;
-  if (!body.callbackId || !portalId || typeof campaignId !== 'string' || typeof phone !== 'string')
-    throw new CampaignError(
-      'INVALID',
-      'needs callbackId, origin.portalId, inputFields.campaignId and inputFields.phone',
-    );
-  const vars = Object.fromEntries(
-    Object.entries(body.inputFields).map(([k, v]) => [k.toLowerCase(), scalarText(v)]),
-  );
-  const result = await service.addContacts(
-    portalId,
-    campaignId,
-    [{ ...vars, phone, contact_id: String(body.object.objectId) }],
-    body.callbackId,
-  );
-  if (result.added !== 1)
-    return {
-      outputFields: {
-        hs_execution_state: 'FAIL_CONTINUE',
-        outcome: 'not-enrolled',
-        reason: result.bad[0]?.reason ?? 'unknown',
-      },
-    };
-  return { outputFields: { hs_execution_state: 'BLOCK' } };
+const inputSchema = z
+  .object({
+    campaignId: z.string().trim().min(1, 'campaignId is empty').max(36),
+    phone: z.string().trim().min(3, 'phone is too short').max(32),
+  })
+  // Any further input (a name, an amount) becomes a variable of the contact's row.
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+export function enrollAction(service: CampaignService): ActionDefinition<typeof inputSchema> {
+  return {
+    id: ENROLL_ACTION,
+    inputSchema,
+    async start(ctx) {
+      const key = enrollBlockKey(ctx.executionId);
+      // Reserved before the contact exists: a result that comes before start() returns is kept.
+      await ctx.reserveKey(key);
+      const vars = Object.fromEntries(
+        Object.entries(ctx.inputs).map(([k, v]) => [k.toLowerCase(), scalarText(v)]),
+      );
+      const contactId =
+        ctx.object?.objectType.toUpperCase() === 'CONTACT' ? ctx.object.objectId : '';
+      const result = await service.addContacts(
+        ctx.portalId,
+        ctx.inputs.campaignId,
+        [{ ...vars, phone: ctx.inputs.phone, contact_id: contactId }],
+        key,
+      );
+      if (result.added !== 1)
+        return {
+          complete: {
+            outcome: 'not-enrolled',
+            rsvp: 'none',
+            errorMessage: result.bad[0]?.reason ?? 'not added',
+          },
+          state: 'FAIL_CONTINUE',
+        };
+      return { block: { key } };
+    },
+  };
 }

@@ -53,7 +53,12 @@ export interface TargetRow {
   rsvp: string | null;
   result: string | null;
   skipReason: string | null;
-  callbackId: string | null;
+  /**
+   * Set when a workflow action enrolled the contact: the key its BLOCKed execution waits under
+   * (actions/), completed when the contact's last attempt ends. Column name kept from when it
+   * held HubSpot's callbackId.
+   */
+  actionKey: string | null;
   smsState: string | null;
   updatedAt: number;
 }
@@ -145,7 +150,7 @@ export const TargetEntity = new EntitySchema<TargetRow>({
     rsvp: v('rsvp', 8, true),
     result: v('result', 16, true),
     skipReason: v('skip_reason', 200, true),
-    callbackId: v('callback_id', 64, true),
+    actionKey: v('callback_id', 64, true),
     smsState: v('sms_state', 16, true),
     updatedAt: ms('updated_at'),
   },

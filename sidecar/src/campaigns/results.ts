@@ -19,6 +19,7 @@ import {
   type CampaignRow,
   type TargetRow,
 } from './entities.ts';
+import type { EnrollmentCompletion } from './enroll-action.ts';
 import { AttemptOutcome, nextStep, type NextStep, type Rsvp } from './policy.ts';
 
 export interface AttemptReport {
@@ -64,6 +65,8 @@ export class CampaignResults {
     private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     private readonly owner: string,
+    /** The workflow-action mechanism (absent: enrolled contacts' actions are not completed). */
+    private readonly enrollments?: EnrollmentCompletion,
   ) {}
 
   /** Records the start of an attempt (attempt number = attempts so far + 1). */
@@ -113,19 +116,26 @@ export class CampaignResults {
     );
   }
 
-  /** Not called, and why (do-not-call, no consent, no window ever). */
+  /**
+   * Not called, and why (do-not-call, no consent, no window ever). An enrolling workflow action
+   * completes now with outcome 'skipped' rather than waiting for its expiry.
+   */
   async skip(target: TargetRow, reason: string): Promise<void> {
-    await this.ds.getRepository(TargetEntity).update(
-      { id: target.id, leaseToken: target.leaseToken ?? '' },
-      {
-        state: TargetState.Skipped,
-        skipReason: reason.slice(0, 200),
-        result: 'skipped',
-        leaseToken: null,
-        leaseUntil: null,
-        updatedAt: this.clock.now(),
-      },
-    );
+    const announce = await inTransaction(this.ds, async (m) => {
+      const res = await m.getRepository(TargetEntity).update(
+        { id: target.id, leaseToken: target.leaseToken ?? '' },
+        {
+          state: TargetState.Skipped,
+          skipReason: reason.slice(0, 200),
+          result: 'skipped',
+          leaseToken: null,
+          leaseUntil: null,
+          updatedAt: this.clock.now(),
+        },
+      );
+      return res.affected === 1 ? this.completeEnrollment(m, target, 'skipped', null) : undefined;
+    });
+    announce?.();
   }
 
   async finish(
@@ -137,7 +147,7 @@ export class CampaignResults {
     step: NextStep,
   ): Promise<void> {
     const now = this.clock.now();
-    await inTransaction(this.ds, async (m) => {
+    const announce = await inTransaction(this.ds, async (m) => {
       await m.getRepository(AttemptEntity).update(
         { id: attempt.id },
         {
@@ -196,9 +206,11 @@ export class CampaignResults {
         },
       });
       if (report.answer) await this.rsvp(m, def, target, report.answer, 'phone', attempt.id);
-      if (step.kind === 'done' || step.kind === 'failed')
-        await this.completeCallback(m, target, report.outcome, report.answer ?? target.rsvp);
+      return step.kind === 'done' || step.kind === 'failed'
+        ? this.completeEnrollment(m, target, report.outcome, report.answer ?? target.rsvp)
+        : undefined;
     });
+    announce?.();
   }
 
   /** After a crash: the attempt that was in progress ends as interrupted (never redialled as such). */
@@ -252,23 +264,22 @@ export class CampaignResults {
     });
   }
 
-  /** Completes the workflow action that enrolled this contact, once. */
-  async completeCallback(
+  /**
+   * Completes the workflow action that enrolled this contact (outputs outcome and rsvp), in the
+   * caller's transaction; the returned function is called once that committed.
+   */
+  async completeEnrollment(
     m: EntityManager,
     target: TargetRow,
     outcome: string,
     rsvp: string | null,
-  ): Promise<void> {
-    if (!target.callbackId) return;
-    await this.outbox.add(m, {
-      portalId: target.portalId,
-      kind: OutboxKind.ActionCallback,
-      dedupeKey: `callback:${target.callbackId}`,
-      payload: {
-        callbackId: target.callbackId,
-        outputFields: { outcome, rsvp: rsvp ?? 'none', hs_execution_state: 'SUCCESS' },
-      },
+  ): Promise<(() => void) | undefined> {
+    if (!target.actionKey || !this.enrollments) return undefined;
+    const done = await this.enrollments.completeWithin(m, target.portalId, target.actionKey, {
+      outcome,
+      rsvp: rsvp ?? 'none',
     });
+    return done.announce;
   }
 
   async optOut(m: EntityManager, target: Pick<TargetRow, 'portalId' | 'phone'>, reason: string) {

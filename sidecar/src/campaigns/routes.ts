@@ -1,4 +1,5 @@
-// The campaign HTTP API (JSON, per portal), the Twilio SMS webhook and the workflow action.
+// The campaign HTTP API (JSON, per portal) and the Twilio SMS webhook. The workflow action
+// "enroll in a call campaign" is served by the action mechanism (enroll-action.ts).
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import twilio from 'twilio';
 import type { Clock, Logger } from '../ports.ts';
@@ -6,7 +7,6 @@ import type { HubSpotPortals } from '../crm/hubspot-portals.ts';
 import { CampaignError, type CampaignAction, type CampaignService } from './campaign-service.ts';
 import { scalarText, SheetError } from './sheet.ts';
 import type { SmsOutreach } from './sms-outreach.ts';
-import { enrollContact, verifyActionRequest, type EnrollRequest } from './enroll-action.ts';
 
 export interface CampaignRoutesDeps {
   service: CampaignService;
@@ -14,8 +14,6 @@ export interface CampaignRoutesDeps {
   portals?: HubSpotPortals;
   sms?: SmsOutreach;
   twilioAuthToken?: string;
-  /** HubSpot app client secret: workflow-action requests are signed with it (v2). */
-  hubspotClientSecret?: string;
   publicUrl?: string;
   activeCalls(): number;
   clock: Clock;
@@ -166,37 +164,6 @@ export function campaignRouter(d: CampaignRoutesDeps): Router {
       );
       d.log.info({ handled }, 'campaign SMS reply');
       res.type('text/xml').send('<Response></Response>');
-    }),
-  );
-
-  // Workflow action "enroll contact in a call campaign" (HubSpot signs it v2).
-  r.post(
-    '/hubspot/actions/campaign-enroll',
-    express.text({ type: () => true }),
-    wrap(async (req, res) => {
-      const rawBody = typeof req.body === 'string' ? req.body : '';
-      if (
-        !d.hubspotClientSecret ||
-        !verifyActionRequest(
-          req,
-          rawBody,
-          fullUrl(req, d.publicUrl),
-          d.hubspotClientSecret,
-          d.clock.now(),
-        )
-      ) {
-        res
-          .status(401)
-          .json({ error: { code: 'BAD_SIGNATURE', message: 'invalid HubSpot signature' } });
-        return;
-      }
-      let body: EnrollRequest;
-      try {
-        body = JSON.parse(rawBody) as EnrollRequest;
-      } catch {
-        throw new CampaignError('INVALID', 'body is not JSON');
-      }
-      res.json(await enrollContact(d.service, body));
     }),
   );
 

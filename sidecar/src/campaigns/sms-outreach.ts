@@ -81,7 +81,7 @@ export class SmsOutreach {
       });
       return 'clarified';
     }
-    await inTransaction(this.ds, async (m) => {
+    const announce = await inTransaction(this.ds, async (m) => {
       const won = await m.getRepository(TargetEntity).update(
         { id: t.id, state: TargetState.AwaitingSms },
         {
@@ -93,17 +93,18 @@ export class SmsOutreach {
           updatedAt: this.clock.now(),
         },
       );
-      if (won.affected !== 1) return;
+      if (won.affected !== 1) return undefined;
       await this.recordSms(m, t, messageId, 'INBOUND', body);
       if (meaning === 'stop') await this.results.optOut(m, t, 'sms-stop');
       else await this.results.rsvp(m, def, t, meaning, 'sms', messageId);
-      await this.results.completeCallback(
+      return this.results.completeEnrollment(
         m,
         t,
         meaning === 'stop' ? 'opted-out' : 'sms-reply',
         meaning === 'stop' ? null : meaning,
       );
     });
+    announce?.();
     return meaning === 'stop' ? 'opted-out' : meaning === 'yes' ? 'rsvp-yes' : 'rsvp-no';
   }
 

@@ -13,7 +13,9 @@ import { campaignSmsOver, type CampaignSms } from './sms-port.ts';
 import type { Client } from 'ari-client';
 import type { Telephony } from '../telephony/port.ts';
 import { defineJob, JobStatus } from '../jobs/scheduler.ts';
+import type { WorkflowActions } from '../actions/workflow-actions.ts';
 import { CampaignService } from './campaign-service.ts';
+import { enrollAction } from './enroll-action.ts';
 import { Dialer, type DialObserver } from './dialer.ts';
 import { CampaignResults } from './results.ts';
 import { campaignRouter } from './routes.ts';
@@ -42,11 +44,13 @@ export function wireCampaigns(deps: {
   portals?: HubSpotPortals;
   /** agenda (jobs/): runs the scheduled starts; define before it is started. */
   scheduler?: Agenda;
+  /** The workflow-action mechanism: "enroll in a call campaign" is registered on it. */
+  actions?: Pick<WorkflowActions, 'registerAction' | 'completeWithin'>;
 }): CampaignsWiring {
   const { config, ds, clock } = deps;
   const log = deps.log.child({ part: 'campaigns' });
   const owner = `${hostname()}:${process.pid}`.slice(0, 64);
-  const results = new CampaignResults(ds, deps.outboxStore, clock, owner);
+  const results = new CampaignResults(ds, deps.outboxStore, clock, owner, deps.actions);
   const port =
     deps.smsPort ??
     (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM_NUMBER
@@ -116,12 +120,13 @@ export function wireCampaigns(deps: {
       : undefined,
   ));
 
+  deps.actions?.registerAction(enrollAction(service));
+
   const router = campaignRouter({
     ...(deps.portals ? { portals: deps.portals } : {}),
     service: service,
     sms,
     twilioAuthToken: config.TWILIO_AUTH_TOKEN,
-    hubspotClientSecret: config.HUBSPOT_CLIENT_SECRET,
     publicUrl: config.PUBLIC_URL,
     activeCalls: () => d.activeCalls(),
     clock,

@@ -113,8 +113,57 @@ export class SettingsError extends Error {
   }
 }
 
+/** A campaign's counts as the campaign card shows them (campaigns/ computes them). */
+export interface CampaignProgressView {
+  id: string;
+  name: string;
+  /** draft, scheduled, running, paused, completed, cancelled. */
+  state: string;
+  total: number;
+  dialled: number;
+  answered: number;
+  yes: number;
+  no: number;
+  pending: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Where one contact stands in a campaign: its calls and its answer. */
+export interface CampaignParticipationView {
+  state: string;
+  attempts: number;
+  /** 'yes' | 'no' | null (not answered). */
+  rsvp: string | null;
+  lastOutcome: string | null;
+}
+
+export type CampaignCardAction = 'start' | 'pause' | 'resume' | 'cancel';
+
+/** H3: the campaigns a contact is in, and starting/pausing/cancelling them from its card. */
+export interface CampaignsForCards {
+  forContact(
+    portalId: string,
+    contactId: string,
+  ): Promise<{ campaign: CampaignProgressView; contact: CampaignParticipationView }[]>;
+  /**
+   * Returns the new state, or null when the campaign is not in this portal; throws a
+   * CampaignStateError when the campaign's state does not allow the action.
+   */
+  act(portalId: string, campaignId: string, action: CampaignCardAction): Promise<string | null>;
+}
+
+/** An action the campaign's state refuses (pausing a draft): answered as 409 with the message. */
+export class CampaignStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CampaignStateError';
+  }
+}
+
 export interface CardPorts {
   rememberedNumbers?: RememberedNumbers;
   routingSettings?: RoutingSettings;
   acdAdmin?: AcdAdmin;
+  campaigns?: CampaignsForCards;
 }

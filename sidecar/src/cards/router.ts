@@ -14,7 +14,7 @@ import type { Clock, Logger } from '../ports.ts';
 import type { CallHistory, CallSummary } from './call-history.ts';
 import type { CardCrm } from './crm.ts';
 import { CardApiError, notFound, notWired } from './errors.ts';
-import { SettingsError, type CardPorts } from './ports.ts';
+import { CampaignStateError, SettingsError, type CardPorts } from './ports.ts';
 import type { CallScripts } from './scripts.ts';
 import { signed, verifySignedCardRequest } from './signed-requests.ts';
 import type { SupportAccess } from './support-access.ts';
@@ -80,6 +80,8 @@ const hoursBody = z
   })
   .strict();
 const strategyBody = z.object({ strategy: z.string().min(1).max(40) }).strict();
+const campaignId = z.string().regex(/^[A-Za-z0-9-]{1,36}$/, 'a campaign id');
+const campaignAction = z.enum(['start', 'pause', 'resume', 'cancel']);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
@@ -293,6 +295,32 @@ export function createCardRouter(
     }),
   );
 
+  // Campaign card: the campaigns the contact is in, with progress and its answer.
+  router.get(
+    '/api/cards/campaigns',
+    json(async (req, res) => {
+      const record = ref(parse(recordQuery, req.query));
+      if (!ports.campaigns) throw notWired('campaigns');
+      // Campaigns call contacts; other records are in none.
+      const campaigns =
+        record.objectType === 'contacts'
+          ? await ports.campaigns.forContact(portal(res), record.id)
+          : [];
+      return { campaigns };
+    }),
+  );
+  router.post(
+    '/api/cards/campaigns/:id/:action',
+    json(async (req, res) => {
+      const id = parse(campaignId, req.params.id);
+      const action = parse(campaignAction, req.params.action);
+      if (!ports.campaigns) throw notWired('campaigns');
+      const state = await ports.campaigns.act(portal(res), id, action);
+      if (state === null) throw notFound('campaign');
+      return { state };
+    }),
+  );
+
   const onError: ErrorRequestHandler = (err: unknown, _req, res, next) => {
     if (err instanceof CardApiError) {
       res.status(err.status).json({
@@ -308,6 +336,10 @@ export function createCardRouter(
     const status = (err as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       res.status(status).json({ error: { code: 'BAD_REQUEST', message: (err as Error).message } });
+      return;
+    }
+    if (err instanceof CampaignStateError) {
+      res.status(409).json({ error: { code: 'CAMPAIGN_STATE', message: err.message } });
       return;
     }
     if (err instanceof SettingsError) {

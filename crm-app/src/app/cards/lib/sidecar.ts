@@ -5,6 +5,8 @@ import type {
   CallScript,
   CallSummary,
   CallerView,
+  CampaignAction,
+  ContactCampaign,
   QueueView,
   RecordRef,
   RoutingSettingsView,
@@ -100,6 +102,13 @@ export const sidecar = {
     call<{ routing: RoutingSettingsView }>(
       'DELETE',
       `/api/cards/settings/holidays/${encodeURIComponent(date)}`,
+    ),
+  campaigns: (r: RecordRef) =>
+    call<{ campaigns: ContactCampaign[] }>('GET', `/api/cards/campaigns?${recordQuery(r)}`),
+  campaignAction: (campaignId: string, action: CampaignAction) =>
+    call<{ state: string }>(
+      'POST',
+      `/api/cards/campaigns/${encodeURIComponent(campaignId)}/${action}`,
     ),
   setQueueStrategy: (queueId: string, strategy: string) =>
     call<{ queue: QueueView }>('PUT', `/api/cards/settings/queues/${encodeURIComponent(queueId)}`, {

@@ -109,3 +109,33 @@ export interface SettingsView {
   routing: RoutingSettingsView | null;
   acd: AcdOverview | null;
 }
+
+/** Campaign card: a campaign's counts (sidecar cards/ports.ts CampaignProgressView). */
+export interface CampaignProgress {
+  id: string;
+  name: string;
+  state: 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+  total: number;
+  dialled: number;
+  answered: number;
+  yes: number;
+  no: number;
+  pending: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Where the record stands in one campaign. */
+export interface CampaignParticipation {
+  state: string;
+  attempts: number;
+  rsvp: 'yes' | 'no' | null;
+  lastOutcome: string | null;
+}
+
+export interface ContactCampaign {
+  campaign: CampaignProgress;
+  contact: CampaignParticipation;
+}
+
+export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel';
