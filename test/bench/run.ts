@@ -22,12 +22,14 @@ for (const f of files) {
   if (suite.metrics.some((m) => m.startsWith(prefix))) suites.push([f, suite]);
 }
 
+// CENTRALINO_TEST_SLOT (as for npm test) gives side-by-side runs their own instance and ports.
+const slot = Number(process.env.CENTRALINO_TEST_SLOT ?? 0);
 const asterisk = new AsteriskSandbox({
-  name: 'bench',
-  ariPort: 28088,
-  sipPort: 25060,
-  trunkPeerPort: 25070,
-  rtpStart: 40000,
+  name: slot === 0 ? 'bench' : `bench-${slot}`,
+  ariPort: 28088 + slot,
+  sipPort: 25060 + 20 * slot,
+  trunkPeerPort: 25070 + 20 * slot,
+  rtpStart: 40000 + 2000 * slot,
 });
 await asterisk.start();
 const rows: BenchRow[] = [];
