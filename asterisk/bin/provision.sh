@@ -5,8 +5,12 @@ set -euo pipefail
 ROOT="${ASTERISK_SANDBOX_ROOT:-/var/cache/centralino/asterisk-root}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 STAMP="$ROOT/.centralino-provisioned"
+# What the root must hold. The stamp records this list: a root provisioned with an older list
+# (or an empty stamp, from before the list was kept) gets only the missing packages installed.
+PACKAGES="asterisk asterisk-modules asterisk-core-sounds-en-gsm asterisk-moh-opsound-gsm"
 
-if [ -f "$STAMP" ]; then
+provisioned() { [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$PACKAGES" ]; }
+if provisioned; then
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -25,10 +29,11 @@ fi
 mkdir -p "$(dirname "$ROOT")"
 exec 9>"$(dirname "$ROOT")/.provision.lock"
 flock 9
-[ -f "$STAMP" ] && exit 0
+provisioned && exit 0
 
-echo "provisioning Asterisk 22 sandbox in $ROOT (once; about a minute)" >&2
-if [ ! -f "$ROOT/.debootstrapped" ]; then
+echo "provisioning Asterisk 22 sandbox in $ROOT (once; about a minute): $PACKAGES" >&2
+# A root stamped by an older list is complete but for packages: never start it over.
+if [ ! -f "$ROOT/.debootstrapped" ] && [ ! -f "$STAMP" ]; then
   rm -rf "$ROOT"
   debootstrap --variant=minbase --include=ca-certificates sid "$ROOT" "$MIRROR" >/dev/null
   touch "$ROOT/.debootstrapped"
@@ -37,8 +42,9 @@ fi
 # still checked, only the freshness window is not.
 echo 'Acquire::Check-Valid-Until "false";' >"$ROOT/etc/apt/apt.conf.d/99centralino"
 chroot "$ROOT" apt-get update -qq
+# shellcheck disable=SC2086 # the list is words on purpose
 DEBIAN_FRONTEND=noninteractive chroot "$ROOT" apt-get install -y -qq --no-install-recommends \
-  asterisk asterisk-modules asterisk-core-sounds-en-gsm >/dev/null
+  $PACKAGES >/dev/null
 chroot "$ROOT" apt-get clean
-touch "$STAMP"
+echo "$PACKAGES" >"$STAMP"
 echo "provisioned: $(chroot "$ROOT" asterisk -V)" >&2

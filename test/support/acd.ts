@@ -100,11 +100,14 @@ export async function startAcdSidecar(
     archive?: RecordingArchive;
     priorityOf?: (portalId: string, caller: string | null) => number;
     onWaiting?: (entry: QueueEntry) => void;
+    /** More configuration (e.g. a HubSpot sandbox, whose portal id is then the account). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<AcdTestSidecar> {
   // Every test file gets its own account: the MariaDB run shares one database.
-  const portalId = String(100000 + Math.floor(Math.random() * 899999));
-  const sidecar = await startTestSidecar({ HUBSPOT_PORTAL_ID: portalId }, tag, {
+  const portalId =
+    opts.env?.HUBSPOT_PORTAL_ID ?? String(100000 + Math.floor(Math.random() * 899999));
+  const sidecar = await startTestSidecar({ ...opts.env, HUBSPOT_PORTAL_ID: portalId }, tag, {
     ...(opts.archive ? { recordingArchive: opts.archive } : {}),
     acd: {
       ...(opts.priorityOf ? { priorityOf: opts.priorityOf } : {}),

@@ -14,9 +14,15 @@ export interface TestHubSpot {
   env: Record<string, string>;
 }
 
-/** `portalId`: a file of its own keeps its outbox rows apart on a shared MariaDB database. */
-export async function startTestHubSpot(portalId = 4242): Promise<TestHubSpot> {
-  const sandbox = createHubSpotSandbox({ defaultPortal: { portalId } });
+/**
+ * `portalId`: a file of its own keeps its outbox rows apart on a shared MariaDB database.
+ * `allowHttpUrls`: recording links to the test sidecar are http:// (HubSpot wants https).
+ */
+export async function startTestHubSpot(
+  portalId = 4242,
+  opts: { allowHttpUrls?: boolean } = {},
+): Promise<TestHubSpot> {
+  const sandbox = createHubSpotSandbox({ defaultPortal: { portalId }, ...opts });
   const running = await sandbox.listen(0);
   const portal = sandbox.defaultPortal!;
   return {

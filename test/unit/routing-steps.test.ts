@@ -63,30 +63,42 @@ const marker = (name: string): FlowStep => ({
   },
 });
 
-function queueStep(result: QueueResult | null, seen: { contactId?: string }[] = []) {
+function queueStep(
+  result: QueueResult | null,
+  seen: { contactId?: string; callId?: string }[] = [],
+) {
   const queues: CallQueues = {
     has: () => result !== null,
     enqueue: (e) => {
-      seen.push(e.contactId ? { contactId: e.contactId } : {});
+      seen.push({
+        ...(e.contactId ? { contactId: e.contactId } : {}),
+        ...(e.callId ? { callId: e.callId } : {}),
+      });
       return Promise.resolve(result!);
     },
   };
   return new QueueStep(
     { type: 'queue', queue: 'support', priority: 0, overflow: [], noAgents: [] },
     queues,
-    (id) => `https://x/recordings/${id}`,
     [marker('overflow-branch')],
     [marker('no-agents-branch')],
   );
 }
 
-test('queue answered: recording linked, the caller contact passed, flow ends', async () => {
+test('queue answered: recording linked, the caller contact and call record passed, flow ends', async () => {
   const { ctx } = fakeContext();
-  const seen: { contactId?: string }[] = [];
+  const seen: { contactId?: string; callId?: string }[] = [];
   await runSteps(
     [
       queueStep(
-        { kind: 'answered', agentId: 'a7', waitMs: 10, talkMs: 5000, recordingId: 'r1' },
+        {
+          kind: 'answered',
+          agentId: 'a7',
+          waitMs: 10,
+          talkMs: 5000,
+          recordingId: 'r1',
+          recordingUrl: 'https://x/recordings/r1',
+        },
         seen,
       ),
       marker('after'),
@@ -95,7 +107,7 @@ test('queue answered: recording linked, the caller contact passed, flow ends', a
   );
   assert.deepEqual(ctx.route, ['queue:support']);
   assert.equal(ctx.recordingUrl, 'https://x/recordings/r1');
-  assert.deepEqual(seen, [{ contactId: '77' }]);
+  assert.deepEqual(seen, [{ contactId: '77', callId: ctx.callId }]);
   assert.match(ctx.notes.join('\n'), /agent a7/);
 });
 

@@ -108,7 +108,9 @@ export class EnqueueStep implements CallStep {
       callerNumber,
       priority: this.opts.priorityOf?.(this.portalId, callerNumber) ?? 0,
       ...(agentCode !== undefined ? { agentCode } : {}),
+      ...(ctx.callId !== undefined ? { callId: ctx.callId } : {}),
     });
+    if (result.kind === 'answered' && result.recordingUrl) ctx.recordingUrl = result.recordingUrl;
     if (call.isEnded()) return;
     if (result.kind === 'overflow') await call.play('sound:vm-nobodyavail');
     await call.hangup();

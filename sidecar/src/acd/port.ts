@@ -16,6 +16,8 @@ export interface QueueEntry {
   priority: number;
   /** Agent code typed by the caller, for the agent-code strategy. */
   agentCode?: string;
+  /** The call record (CRM call) this queue call is part of: its recording is filed under it. */
+  callId?: string;
 }
 
 export type QueueResult =
@@ -27,6 +29,8 @@ export type QueueResult =
       talkMs: number;
       /** Recording id, served by the sidecar at /recordings/:id. */
       recordingId?: string;
+      /** Signed link to that recording, for the CRM call (hs_call_recording_url). */
+      recordingUrl?: string;
     }
   /** Waited the queue's maximum, or nobody can take calls: the flow continues (V7). */
   | { kind: 'overflow'; reason: 'max-wait' | 'no-agents'; waitMs: number }

@@ -409,11 +409,12 @@ export class QueueService implements CallQueues {
     const transferred = waiter.segment !== segment && !entry.call.isEnded();
     // The conversation is over when either side hangs up; the caller's channel stays with the
     // flow (it may go on), the agent's leg is ours to end.
-    let recordingId: string | undefined;
+    let stored: { id: string; url: string } | undefined;
     if (recording) {
-      recordingId = await recording
-        .finish({ portalId, kind: 'queue-call', callId: transferred ? randomUUID() : waiter.id })
-        .then((r) => r.id)
+      // Filed under the CRM call when the caller came through a flow, so the call links it.
+      const callId = entry.callId ?? (transferred ? randomUUID() : waiter.id);
+      stored = await recording
+        .finish({ portalId, kind: 'queue-call', callId })
         .catch((err: unknown) => {
           log.error({ err }, 'recording could not be stored');
           return undefined;
@@ -427,7 +428,7 @@ export class QueueService implements CallQueues {
       agentId,
       waitMs: answeredAt - waiter.enqueuedAt,
       talkMs: endedAt - answeredAt,
-      ...(recordingId ? { recordingId } : {}),
+      ...(stored ? { recordingId: stored.id, recordingUrl: stored.url } : {}),
     };
     if (transferred) {
       // This agent's part of the call, for statistics; the caller goes on with the next one.

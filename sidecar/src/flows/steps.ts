@@ -7,6 +7,10 @@ export interface CallContext {
   /** Set by the Answer step: the instant the caller was connected. */
   answeredAt: number | null;
   now(): number;
+  /** Id of the call record this call will get (inbound calls): recordings are filed under it. */
+  callId?: string;
+  /** Link to the call's recording, for the CRM call (hs_call_recording_url). */
+  recordingUrl?: string | null;
 }
 
 export interface CallStep {

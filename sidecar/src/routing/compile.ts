@@ -86,13 +86,7 @@ export function compileFlows(file: FlowsFile, deps: StepDeps): CompiledFlows {
           fallback: list(n.fallback),
         });
       case 'queue':
-        return new QueueStep(
-          n,
-          deps.queues,
-          (id) => deps.archive.links.url(id),
-          list(n.overflow),
-          opt(n.noAgents),
-        );
+        return new QueueStep(n, deps.queues, list(n.overflow), opt(n.noAgents));
       case 'voicemail':
         return new VoicemailStep(n, deps.media, deps.archive, deps.mailer, deps.log);
       case 'park':

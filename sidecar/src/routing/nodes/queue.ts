@@ -12,7 +12,6 @@ export class QueueStep implements FlowStep {
   constructor(
     private readonly def: QueueNode,
     private readonly queues: CallQueues,
-    private readonly recordingLink: (id: string) => string,
     private readonly overflow: readonly FlowStep[],
     private readonly noAgents: readonly FlowStep[] | undefined,
   ) {}
@@ -28,12 +27,13 @@ export class QueueStep implements FlowStep {
           callerNumber: ctx.caller,
           ...(ctx.contactId ? { contactId: ctx.contactId } : await contactOf(ctx)),
           priority: this.def.priority,
+          callId: ctx.callId,
         })
       : { kind: 'overflow', reason: 'no-agents', waitMs: 0 };
     switch (result.kind) {
       case 'answered':
         ctx.notes.push(`Answered in queue ${queue} by agent ${result.agentId}`);
-        if (result.recordingId) ctx.recordingUrl = this.recordingLink(result.recordingId);
+        if (result.recordingUrl) ctx.recordingUrl = result.recordingUrl;
         return 'stop';
       case 'abandoned':
         ctx.notes.push(
