@@ -49,6 +49,17 @@ test('unanswered calls last 0 ms; unknown callers and fallbacks are said in the 
   assert.match(p.hs_call_body, /CRM lookup unavailable/);
 });
 
+test('an https recording link is the recording property; a plain-http one goes in the text', () => {
+  const https = toHubSpotCall({ ...base, recordingUrl: 'https://pbx.example.com/recordings/r1' });
+  assert.equal(https.hs_call_recording_url, 'https://pbx.example.com/recordings/r1');
+  assert.doesNotMatch(https.hs_call_body, /Recording:/);
+  // HubSpot refuses the whole call for an http link: the call must still land, with the link.
+  const http = toHubSpotCall({ ...base, recordingUrl: 'http://127.0.0.1:8080/recordings/r1' });
+  assert.equal(http.hs_call_recording_url, undefined);
+  assert.match(http.hs_call_body, /Recording: http:\/\/127\.0\.0\.1:8080\/recordings\/r1/);
+  assert.equal(toHubSpotCall(base).hs_call_recording_url, undefined);
+});
+
 test('backoff grows, is capped, and jitters within half the ceiling', () => {
   assert.equal(
     backoffMs(0, 1000, 60_000, () => 0),

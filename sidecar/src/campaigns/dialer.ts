@@ -247,6 +247,8 @@ export class Dialer {
       const answeredAt = this.clock.now();
       const amdStatus = def.amd.enabled ? await this.amdStatus(channel.info.id) : null;
       const limit = setTimeout(() => void channel.hangup().catch(() => undefined), MAX_CALL_MS);
+      // A guard, not work: a call cut off by shutdown must not keep the process alive.
+      limit.unref();
       try {
         const r = await runCampaignCall(channel, def, media, amdStatus);
         if (!channel.isEnded()) await channel.hangup().catch(() => undefined);

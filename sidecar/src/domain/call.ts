@@ -46,6 +46,8 @@ export interface HubSpotCallProperties {
   hs_call_recording_url?: string;
 }
 
+const isHttps = (url: string) => url.startsWith('https://');
+
 /** Talk time in ms: from answer to hang-up; 0 for a call that was never answered. */
 export function talkDurationMs(call: FinishedCall): number {
   return call.answeredAt === null ? 0 : Math.max(0, call.endedAt - call.answeredAt);
@@ -61,8 +63,11 @@ export function toHubSpotCall(call: FinishedCall): HubSpotCallProperties {
     `Outcome: ${call.outcome}`,
     call.contactId === null ? 'Caller not found in the CRM' : null,
     call.note,
+    // HubSpot refuses a whole call whose recording link is not https; a plain-http link (a
+    // sidecar without TLS, `npm start`) goes into the text instead, so the call still lands.
+    call.recordingUrl && !isHttps(call.recordingUrl) ? `Recording: ${call.recordingUrl}` : null,
   ]
-    .filter((line): line is string => line !== null)
+    .filter((line): line is string => Boolean(line))
     .join('\n');
   return {
     [CALL_ID_PROPERTY]: call.id,
@@ -74,6 +79,8 @@ export function toHubSpotCall(call: FinishedCall): HubSpotCallProperties {
     hs_call_duration: String(talkDurationMs(call)),
     hs_call_from_number: call.fromNumber,
     hs_call_to_number: call.toNumber,
-    ...(call.recordingUrl ? { hs_call_recording_url: call.recordingUrl } : {}),
+    ...(call.recordingUrl && isHttps(call.recordingUrl)
+      ? { hs_call_recording_url: call.recordingUrl }
+      : {}),
   };
 }
