@@ -106,7 +106,10 @@ export function wireCampaigns(deps: {
           (await late.service!.startScheduled(portalId, campaignId))
             ? { status: JobStatus.Done }
             : { status: JobStatus.Skipped, detail: 'no longer scheduled' },
-        { logger: jobLog },
+        // Starting a campaign is one database update. agenda re-checks a running job's lock
+        // every lockLifetime / 2 on a timer it never clears: with its 10-minute default a stopped
+        // sidecar lingered five minutes before exiting.
+        { logger: jobLog, lockLifetime: 10_000 },
       )
     : undefined;
   const service = (late.service = new CampaignService(
