@@ -195,6 +195,50 @@ test('invitation: keypad answers, repeat, opt-out, machine, busy retried then SM
   assert.equal((await api(s, 'GET', `/api/portals/999/campaigns/${id}/progress`)).status, 404);
 });
 
+test('answering machine, "leave the message": it is played after the greeting and its beep', async (tc) => {
+  // A running clock (Monday 10:00 in Rome, moving): the attempt's times measure the call.
+  const offset = Date.parse('2026-11-23T09:00:00Z') - Date.now();
+  const clock = { now: () => Date.now() + offset };
+  const log = dialLog();
+  const s = await startCampaignSidecar({
+    clock,
+    databaseUrl: testDatabaseUrl('campaign-machine-message'),
+    observer: log.observer,
+  });
+  stopAfter(tc, s);
+  const created = await api<{ id: string }>(
+    s,
+    'POST',
+    `/api/portals/${PORTAL}/campaigns`,
+    baseDefinition({
+      mode: 'autoinformer',
+      question: undefined,
+      amd: { enabled: true, onMachine: 'leave-message' },
+    }),
+  );
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  // [test-recipient] +3905771999xx: a machine whose greeting (vm-intro, 5.7 s) ends in a beep.
+  const rows = [{ phone: '+390577199901', contact_id: '901', name: 'M' }];
+  assert.equal(
+    (await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${id}/contacts`, { rows })).status,
+    200,
+  );
+  const hungUp = log.hangupCount(1);
+  assert.equal((await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${id}/start`)).status, 200);
+  await hungUp;
+  const target = (await targetsByPhone(s, id)).get('+390577199901')!;
+  const attempt = await s.ds.getRepository(AttemptEntity).findOneByOrFail({ targetId: target.id });
+  assert.equal(attempt.amdStatus, 'MACHINE');
+  assert.equal(attempt.outcome, 'machine-message');
+  assert.deepEqual(JSON.parse(attempt.played ?? '[]'), ['sound:beep']);
+  // The call is connected, and the message starts, only once the greeting has ended: without
+  // the wait it is connected as soon as AMD decides, about 2 s in.
+  const connectedAfterMs = attempt.answeredAt! - attempt.startedAt;
+  assert.ok(connectedAfterMs >= 5600, `message started ${connectedAfterMs} ms after the dial`);
+  assert.equal(target.state, 'done');
+});
+
 test('calling window: nothing starts after 21:00 in the recipient zone; New York is called in its own window', async (tc) => {
   const clock = new TestClock(Date.parse('2026-11-23T19:59:00Z')); // Monday 20:59 Rome, 14:59 New York
   const log = dialLog();

@@ -218,15 +218,18 @@ export class Dialer {
       phone: target.phone,
       at: this.clock.now(),
     });
+    const leaveMessage = def.amd.enabled && def.amd.onMachine === 'leave-message';
     let report: AttemptReport;
     let channel: CallChannel | undefined;
     try {
       channel = await this.telephony.originate({
         endpoint: this.opts.dialTemplate.replace('{number}', target.phone),
         callerId: def.callerId,
-        timeoutSec: def.ringSeconds + (def.amd.enabled ? 6 : 0),
+        // Answered only once AMD has decided (up to 5 s) and, to leave a message on a machine,
+        // once its greeting has ended ([campaign-amd]).
+        timeoutSec: def.ringSeconds + (def.amd.enabled ? 6 : 0) + (leaveMessage ? 20 : 0),
         args: ['campaign', attempt.id],
-        variables: { __CAMPAIGN_AMD: def.amd.enabled ? '1' : '0' },
+        variables: { __CAMPAIGN_AMD: !def.amd.enabled ? '0' : leaveMessage ? '2' : '1' },
       });
     } catch (err) {
       const reason = err instanceof OriginateFailedError ? err.reason : String(err);
