@@ -7,6 +7,7 @@ import {
   IsNull,
   LessThan,
   LessThanOrEqual,
+  Like,
   type DataSource,
   type EntityManager,
 } from 'typeorm';
@@ -181,6 +182,21 @@ export class OutboxStore {
       .getRepository(OutboxEntity)
       .update({ id: row.id, lockToken: row.lockToken ?? '' }, { payload: json });
     row.payload = json;
+  }
+
+  /**
+   * The oldest row still pending among those whose dedupe key starts with `dedupePrefix`
+   * (e.g. every update of one record), claimed or not; null when none is.
+   */
+  async oldestPending(
+    portalId: string,
+    kind: string,
+    dedupePrefix: string,
+  ): Promise<OutboxRow | null> {
+    return this.ds.getRepository(OutboxEntity).findOne({
+      where: { portalId, kind, state: OutboxState.Pending, dedupeKey: Like(`${dedupePrefix}%`) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Dead letters of one portal, newest first. */
