@@ -137,10 +137,11 @@ export const configSchema = z.object({
     .min(60)
     .default(30 * 86400),
   MAIL_FROM: z.string().min(3).default('centralino@localhost'),
-  /** Bearer token for /api/routing in single-account use (the CRM page signs its requests). */
-  ROUTING_API_TOKEN: z.string().min(16).optional(),
-  // Write-back (the outbox as the single CRM writer): dead-letter view, timeline templates.
-  OUTBOX_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Operator access (Bearer) to the operator APIs (/api/acd, /api/agents, /api/routing,
+   * /api/portals/…/campaigns) and the outbox dead-letter view; the CRM pages sign their requests.
+   */
+  ADMIN_API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   // ACD (issue 3, virtual call center): agents and queues created at start when missing.
   ACD_SEED_FILE: z.string().min(1).optional(),
   // Outbound campaigns (issue 5).
@@ -177,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const problems: string[] = [];
   const c = parsed.data;
+  for (const old of ['ROUTING_API_TOKEN', 'OUTBOX_ADMIN_TOKEN'])
+    if (present[old] !== undefined) problems.push(`${old}: renamed to ADMIN_API_TOKEN`);
   if ((c.TWILIO_ACCOUNT_SID === undefined) !== (c.TWILIO_AUTH_TOKEN === undefined)) {
     problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN: set both or neither');
   }

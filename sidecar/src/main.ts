@@ -11,6 +11,7 @@ import { HubSpotContactDirectory } from './crm/contact-directory.ts';
 import { HubSpotPortals } from './crm/hubspot-portals.ts';
 import type { FinishedCall } from './domain/call.ts';
 import { createHttpApp } from './http/app.ts';
+import { operatorApiGuard } from './http/operator-guard.ts';
 import { prepareHubSpotTokens, wireHubSpotApp, type HubSpotApp } from './hubspot-app/wire.ts';
 import { createLogger } from './ops/logger.ts';
 import { Metrics } from './ops/metrics.ts';
@@ -151,19 +152,11 @@ export async function startSidecar(
     directory,
     store: outboxStore,
   });
-  // The write-back senders are the single writer of every shared kind; a part's own sender is
-  // used only for a kind write-back does not know (e.g. the widget's engagement patch).
-  const known = new Set(writeBack.senders.map((s) => s.kind));
+  // The write-back registers the sender of every shared kind; the widget's engagement patch is
+  // the one kind only its part writes.
   const outbox = new OutboxWorker(
     outboxStore,
-    [
-      ...writeBack.senders,
-      ...[
-        new CallEngagementSender(portals, writeLimiter),
-        ...cards.senders,
-        ...hubspotApp.senders,
-      ].filter((s) => !known.has(s.kind)),
-    ],
+    [...writeBack.senders, new CallEngagementSender(portals, writeLimiter)],
     log.child({ part: 'outbox' }),
     {
       pollMs: config.OUTBOX_POLL_MS,
@@ -319,6 +312,15 @@ export async function startSidecar(
   const app = createHttpApp({
     log,
     routers: [
+      // In front of every operator API (ACD, agents, routing, campaigns): admin token or a
+      // HubSpot-signed request for the account the request names.
+      operatorApiGuard({
+        adminToken: config.ADMIN_API_TOKEN,
+        clientSecret: config.HUBSPOT_CLIENT_SECRET,
+        publicUrl: () => config.PUBLIC_URL ?? url,
+        clock,
+        log: log.child({ part: 'operator-api' }),
+      }),
       ...hubspotApp.routers,
       ...writeBack.routers,
       cards.router,

@@ -23,7 +23,7 @@ import {
   queueCall,
   type TestAgent,
 } from '../support/acd-setup.ts';
-import { ari } from '../support/env.ts';
+import { adminAuth, ari } from '../support/env.ts';
 
 let s: AcdTestSidecar;
 const archive = new TempDirArchive();
@@ -204,7 +204,9 @@ describe('statistics and API', () => {
     const agent = res.body.agents.find((a) => a.agentId === brief.id);
     assert.equal(agent?.calls, 3);
     assert.ok(agent.talkMs >= 3000, `talked ${agent.talkMs} ms`);
-    const other = await fetch(`${s.url}/api/acd/stats?from=0&to=${Date.now()}&portalId=1`);
+    const other = await fetch(`${s.url}/api/acd/stats?from=0&to=${Date.now()}&portalId=1`, {
+      headers: adminAuth,
+    });
     assert.deepEqual(((await other.json()) as { queues: unknown[] }).queues, []);
   });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { adminAuth } from '../support/env.ts';
 import { startTestSidecar } from '../support/harness.ts';
 
 const portal = () => String(200000 + Math.floor(Math.random() * 799999));
@@ -12,14 +13,16 @@ test('the demo seed creates agents and the support queue, once', async () => {
   const env = { HUBSPOT_PORTAL_ID: portalId, ACD_SEED_FILE: 'config/acd-demo.json' };
   const s = await startTestSidecar(env, 'acdseed');
   try {
-    const queues = (await (await fetch(`${s.url}/api/acd/queues`)).json()) as {
+    const queues = (await (
+      await fetch(`${s.url}/api/acd/queues`, { headers: adminAuth })
+    ).json()) as {
       queues: { id: string; number: string; strategy: string; members: unknown[] }[];
     };
     assert.deepEqual(
       queues.queues.map((q) => [q.id, q.number, q.strategy, q.members.length]),
       [['support', '0577235599', 'longest-idle', 2]],
     );
-    const agents = (await (await fetch(`${s.url}/api/agents`)).json()) as {
+    const agents = (await (await fetch(`${s.url}/api/agents`, { headers: adminAuth })).json()) as {
       agents: { name: string; state: string }[];
     };
     assert.deepEqual(agents.agents.map((a) => a.state).sort(), ['available', 'logged-off']);

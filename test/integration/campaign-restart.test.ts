@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { AttemptEntity, TargetEntity } from '../../sidecar/src/campaigns/entities.ts';
-import { ari, testDatabaseUrl } from '../support/env.ts';
+import { ari, TEST_ADMIN_TOKEN, testDatabaseUrl } from '../support/env.ts';
 import {
   api,
   baseDefinition,
@@ -30,6 +30,7 @@ test('a crashed sidecar mid-campaign: another one resumes without losing or repe
       CAMPAIGN_POLL_MS: '100',
       CAMPAIGN_LEASE_MS: '1500',
       OUTBOX_POLL_MS: '60000',
+      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

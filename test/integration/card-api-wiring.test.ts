@@ -2,6 +2,7 @@
 // HUBSPOT_CLIENT_SECRET the key; without a secret every card request is refused.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { adminAuth } from '../support/env.ts';
 import { startTestSidecar, type TestSidecar } from '../support/harness.ts';
 import { cardClient } from '../support/signed-card-request.ts';
 
@@ -50,7 +51,7 @@ test('the settings page sees the ACD: agents with queue skills, queues, and a st
   const acd = (method: string, path: string, body?: unknown) =>
     fetch(`${sidecar.url}${path}?portalId=4242`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminAuth },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   const agent = await acd('POST', '/api/acd/agents', {

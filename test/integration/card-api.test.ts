@@ -17,7 +17,8 @@ import { wireCards } from '../../sidecar/src/cards/wire.ts';
 import { CallSender } from '../../sidecar/src/crm/call-sender.ts';
 import { HubSpotContactDirectory } from '../../sidecar/src/crm/contact-directory.ts';
 import { HubSpotPortals } from '../../sidecar/src/crm/hubspot-portals.ts';
-import { SlidingWindowLimiter } from '../../sidecar/src/crm/rate-limiter.ts';
+import { PropertyUpdateSender } from '../../sidecar/src/crm/property-update-sender.ts';
+import { SharedPacer } from '../../sidecar/src/crm/shared-pacer.ts';
 import type { FinishedCall } from '../../sidecar/src/domain/call.ts';
 import { createHttpApp } from '../../sidecar/src/http/app.ts';
 import { createLogger } from '../../sidecar/src/ops/logger.ts';
@@ -163,7 +164,7 @@ before(async () => {
   ds = await openDataSource(testDatabaseUrl('cards'), { migrate: true });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const portals = new HubSpotPortals(running.url, () => [{ portalId: A, accessToken: token }]);
-  const writeLimiter = new SlidingWindowLimiter(1, 10, systemClock);
+  const writeLimiter = new SharedPacer(ds, systemClock, 10, 'write');
   const outboxStore = new OutboxStore(ds, systemClock);
   callLog = new CallLog(ds, outboxStore);
   const cards = wireCards({
@@ -182,12 +183,16 @@ before(async () => {
   });
   const directory = new HubSpotContactDirectory(
     portals,
-    new SlidingWindowLimiter(4, 1000, systemClock),
+    new SharedPacer(ds, systemClock, 250, 'search'),
     systemClock,
   );
+  // The senders production registers for these kinds (outbox/write-back.ts).
   worker = new OutboxWorker(
     outboxStore,
-    [new CallSender(portals, writeLimiter, directory), ...cards.senders],
+    [
+      new CallSender(portals, writeLimiter, directory),
+      new PropertyUpdateSender(portals, writeLimiter, outboxStore),
+    ],
     log,
     { pollMs: 50, retryBaseMs: 10, retryCapMs: 40 },
   );
@@ -434,7 +439,7 @@ test('a revoke queued behind a failed grant waits for it, so the last click wins
   const record = { objectType: 'contacts', objectId: mario };
   sandbox.setFaults({
     failNext: { count: 1, status: 503 },
-    pathPrefix: `/crm/v3/objects/contacts/${mario}`,
+    pathPrefix: '/crm/v3/objects/contacts/batch/update',
   });
   const grant = randomUUID();
   const revoke = randomUUID();
@@ -446,12 +451,12 @@ test('a revoke queued behind a failed grant waits for it, so the last click wins
     portalId: A,
     body: { record, action: 'revoke', requestId: revoke },
   });
-  await worker.runOnce(); // the grant meets the 503; the revoke must not overtake it
+  await worker.runOnce(); // one batch with both meets the 503: both wait
   const rowOf = async (action: string, id: string) =>
     (await outboxRows(`props:contacts:${mario}:support-${A}-${action}-${id}`))[0]!;
   assert.equal((await rowOf('grant', grant)).state, 'pending');
   assert.equal((await rowOf('revoke', revoke)).state, 'pending');
-  assert.match((await rowOf('revoke', revoke)).lastError ?? '', /earlier update/);
+  assert.equal(await supportProperty(), 'unpaid');
   sandbox.clearFaults();
   // The revoke falls due before the grant: it still waits for it.
   const repo = ds.getRepository(OutboxEntity);
@@ -463,6 +468,7 @@ test('a revoke queued behind a failed grant waits for it, so the last click wins
   await worker.runOnce();
   assert.equal((await rowOf('revoke', revoke)).state, 'pending');
   assert.equal((await rowOf('revoke', revoke)).attempts, 2);
+  assert.match((await rowOf('revoke', revoke)).lastError ?? '', /earlier update/);
   await repo.update({ id: (await rowOf('grant', grant)).id }, { nextAttemptAt: Date.now() - 1 });
   // Outside state: the rows become due after their (short) backoff.
   await waitFor(

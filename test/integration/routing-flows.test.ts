@@ -86,7 +86,7 @@ before(async () => {
   flowsFile = path.join(dir, 'flows.yaml');
   writeFlows(flowsFile, flows);
   sidecar = await startTestSidecar(
-    { FLOWS_FILE: flowsFile, FLOWS_WATCH: 'false', DATA_DIR: dir, ROUTING_API_TOKEN: TOKEN },
+    { FLOWS_FILE: flowsFile, FLOWS_WATCH: 'false', DATA_DIR: dir, ADMIN_API_TOKEN: TOKEN },
     'flows',
     { clock, queues },
   );

@@ -78,7 +78,7 @@ before(async () => {
       DATA_DIR: dir,
       SUPPORT_CONTRACT_TTL_MS: '0',
       HUBSPOT_LOOKUP_TIMEOUT_MS: '800',
-      ROUTING_API_TOKEN: TOKEN,
+      ADMIN_API_TOKEN: TOKEN,
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_CAP_MS: '400',
     },

@@ -3,6 +3,7 @@
 // shows in the widget.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { adminAuth } from '../support/env.ts';
 import { startTestSidecar, type TestSidecar } from '../support/harness.ts';
 import { WIDGET_SECRET, agentToken, widgetApi } from '../support/widget.ts';
 
@@ -17,7 +18,7 @@ before(async () => {
   );
   const created = await fetch(`${sidecar.url}/api/acd/agents?portalId=${PORTAL}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...adminAuth },
     body: JSON.stringify({
       number: '401',
       name: 'Sara',

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { OutboxEntity, CallRecordEntity } from '../../sidecar/src/store/entities.ts';
-import { InMemoryAgentPresence } from '../../sidecar/src/widget/in-memory-presence.ts';
+import { InMemoryAgentPresence } from '../support/in-memory-presence.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from '../support/harness.ts';
 import { startTestHubSpot, type TestHubSpot } from '../support/hubspot.ts';
 import { placeCall } from '../../asterisk/caller.ts';

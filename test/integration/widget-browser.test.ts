@@ -8,7 +8,7 @@ import { placeCall } from '../../asterisk/caller.ts';
 import { OutboxEntity } from '../../sidecar/src/store/entities.ts';
 import { WidgetCallEntity } from '../../sidecar/src/widget/widget-call-entity.ts';
 import { ari } from '../support/env.ts';
-import { InMemoryAgentPresence } from '../../sidecar/src/widget/in-memory-presence.ts';
+import { InMemoryAgentPresence } from '../support/in-memory-presence.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from '../support/harness.ts';
 import { startTestHubSpot, type TestHubSpot } from '../support/hubspot.ts';
 import { openHubSpotCallingPage, type HubSpotHost } from '../support/hubspot-host.ts';

@@ -39,7 +39,7 @@ before(async () => {
       ...crm.env,
       HUBSPOT_APP_ID: String(APP_ID),
       HUBSPOT_DEVELOPER_API_KEY: DEV_KEY,
-      OUTBOX_ADMIN_TOKEN: ADMIN,
+      ADMIN_API_TOKEN: ADMIN,
     },
     { tag: 'writeback' },
   );

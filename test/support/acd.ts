@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { QueueEntry, QueueResult } from '../../sidecar/src/acd/port.ts';
 import type { RecordingArchive, StoredRecording } from '../../sidecar/src/recordings/port.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from './harness.ts';
-import { testPortBase } from './env.ts';
+import { adminAuth, testPortBase } from './env.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sipp');
 
@@ -136,7 +136,7 @@ export async function startAcdSidecar(
       const sep = pathname.includes('?') ? '&' : '?';
       const res = await fetch(`${sidecar.url}${pathname}${sep}portalId=${portalId}`, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...adminAuth },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       return { status: res.status, body: (await res.json()) as T };

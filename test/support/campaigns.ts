@@ -5,7 +5,7 @@ import { loadConfig } from '../../sidecar/src/config.ts';
 import type { DialObserver } from '../../sidecar/src/campaigns/dialer.ts';
 import type { CampaignDefinitionInput } from '../../sidecar/src/campaigns/definition.ts';
 import { startSidecar, type Sidecar } from '../../sidecar/src/main.ts';
-import { ari } from './env.ts';
+import { adminAuth, ari, TEST_ADMIN_TOKEN } from './env.ts';
 
 export class TestClock {
   constructor(public ms: number) {}
@@ -97,6 +97,7 @@ export async function startCampaignSidecar(opts: {
     OUTBOX_POLL_MS: '60000',
     CAMPAIGN_POLL_MS: '100',
     SHUTDOWN_DRAIN_MS: '5000',
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
     ...opts.env,
   });
   const sidecar = await startSidecar(config, {
@@ -141,11 +142,14 @@ export async function api<T>(
 ): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sidecar.url}${path}`, {
     method,
-    headers: raw
-      ? { 'content-type': 'application/octet-stream' }
-      : body
-        ? { 'content-type': 'application/json' }
-        : {},
+    headers: {
+      ...adminAuth,
+      ...(raw
+        ? { 'content-type': 'application/octet-stream' }
+        : body
+          ? { 'content-type': 'application/json' }
+          : {}),
+    },
     ...(raw ? { body: raw } : body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();

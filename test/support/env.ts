@@ -28,3 +28,7 @@ export function testDatabaseUrl(tag: string): string {
 
 /** First of 500 ports this test run may bind (see CENTRALINO_TEST_SLOT in scripts/test.ts). */
 export const testPortBase = Number(process.env.TEST_PORT_BASE ?? 41000);
+
+/** ADMIN_API_TOKEN of every test sidecar: the operator APIs' helpers send it. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const adminAuth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const;

@@ -6,7 +6,7 @@ import { placeCall, type ScriptedCall } from '../../asterisk/caller.ts';
 import { loadConfig } from '../../sidecar/src/config.ts';
 import type { FinishedCall } from '../../sidecar/src/domain/call.ts';
 import { startSidecar, type Sidecar, type SidecarOverrides } from '../../sidecar/src/main.ts';
-import { ari, testDatabaseUrl } from './env.ts';
+import { ari, TEST_ADMIN_TOKEN, testDatabaseUrl } from './env.ts';
 
 export interface TestSidecar extends Sidecar {
   app: string;
@@ -34,6 +34,7 @@ export async function startTestSidecar(
     GREETING_MEDIA: 'sound:beep',
     OUTBOX_POLL_MS: '50',
     SHUTDOWN_DRAIN_MS: '5000',
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
     ...env,
   });
   const sidecar = await startSidecar(config, overrides);

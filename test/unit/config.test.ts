@@ -57,3 +57,16 @@ test('Twilio credentials come in pairs', () => {
     /TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN/,
   );
 });
+
+test('ADMIN_API_TOKEN: at least 16 characters; the old token names say they were renamed', () => {
+  assert.equal(loadConfig({ ADMIN_API_TOKEN: 'a'.repeat(16) }).ADMIN_API_TOKEN, 'a'.repeat(16));
+  assert.throws(() => loadConfig({ ADMIN_API_TOKEN: 'short' }), /ADMIN_API_TOKEN: at least 16/);
+  assert.throws(
+    () => loadConfig({ ROUTING_API_TOKEN: 'a'.repeat(20) }),
+    /ROUTING_API_TOKEN: renamed to ADMIN_API_TOKEN/,
+  );
+  assert.throws(
+    () => loadConfig({ OUTBOX_ADMIN_TOKEN: 'a'.repeat(20) }),
+    /OUTBOX_ADMIN_TOKEN: renamed to ADMIN_API_TOKEN/,
+  );
+});

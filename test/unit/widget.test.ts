@@ -15,7 +15,7 @@ import {
   engagementOwnerFor,
   sidecarWritesEngagement,
 } from '../../sidecar/src/widget/engagement-ownership.ts';
-import { InMemoryAgentPresence } from '../../sidecar/src/widget/in-memory-presence.ts';
+import { InMemoryAgentPresence } from '../support/in-memory-presence.ts';
 
 const SECRET = 'unit-secret-unit-secret-unit-secret-00';
 

@@ -66,6 +66,8 @@ export function acdRouter(deps: {
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       });
+      // Headers now: with no agent yet nothing is written, and the client would wait for them.
+      res.flushHeaders();
       for (const a of agents.inPortal(portalId))
         res.write(`event: agent\ndata: ${JSON.stringify(agents.status(a))}\n\n`);
       const off = agents.onChange((p, status) => {

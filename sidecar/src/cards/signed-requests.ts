@@ -1,10 +1,9 @@
-// Every card API request must come from HubSpot: hubspot.fetch requests carry
-// X-HubSpot-Signature-v3 over METHOD + full URL + raw body + timestamp, keyed with the app's
-// client secret. HubSpot appends the account (portalId), user and app ids as query parameters
-// before signing, so the portal we act for is taken from the signed URL and nowhere else.
-import express, { type NextFunction, type Request, type Response } from 'express';
+// Every card API request must come from HubSpot: hubspot.fetch requests are signed (v3) and
+// name the account in the signed URL (http/require-hubspot-v3.ts). Here the verified request is
+// turned into what the card handlers read: the account, the user and the JSON body.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Clock, Logger } from '../ports.ts';
-import { verifyHubSpotSignature } from '../http/hubspot-signature.ts';
+import { rawBodyOf, requireHubSpotV3, signedPortal } from '../http/require-hubspot-v3.ts';
 
 export interface SignedCardRequest {
   portalId: string;
@@ -20,60 +19,38 @@ export function signed(res: Response): SignedCardRequest {
   return value;
 }
 
-function problem(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
-
-/**
- * Middlewares: the raw body (1 MB, HubSpot's limit), then the check. `publicUrl` is the base
- * HubSpot called (PUBLIC_URL): behind a proxy the Host header is not what HubSpot signed.
- */
+/** Middlewares: the signature check, then the JSON body (parsed only once it is trusted). */
 export function verifySignedCardRequest(opts: {
   clientSecret: string | undefined;
   publicUrl: string;
   clock: Clock;
   log: Logger;
-}) {
-  const base = opts.publicUrl.replace(/\/+$/, '');
-  const check = (req: Request, res: Response, next: NextFunction): void => {
-    if (!opts.clientSecret) {
-      problem(res, 503, 'NOT_CONFIGURED', 'HUBSPOT_CLIENT_SECRET is not set');
-      return;
-    }
-    const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    const url = `${base}${req.originalUrl}`;
-    const verdict = verifyHubSpotSignature(
-      { method: req.method, url, rawBody, headers: req.headers },
-      opts.clientSecret,
-      opts.clock.now(),
-      ['v3'],
-    );
-    if (!verdict.ok) {
-      opts.log.warn({ path: req.path, reason: verdict.reason }, 'card request refused');
-      problem(res, 401, 'INVALID_SIGNATURE', `request signature refused (${verdict.reason})`);
-      return;
-    }
-    const query = new URL(url).searchParams;
-    const portalIds = query.getAll('portalId');
-    if (portalIds.length !== 1 || !/^\d{1,20}$/.test(portalIds[0]!)) {
-      problem(res, 401, 'NO_PORTAL', 'the signed request names no single account (portalId)');
-      return;
-    }
+}): RequestHandler[] {
+  const parseBody = (req: Request, res: Response, next: NextFunction): void => {
+    const rawBody = rawBodyOf(req);
     let body: unknown = undefined;
     if (rawBody.length > 0) {
       try {
         body = JSON.parse(rawBody);
       } catch {
-        problem(res, 400, 'BAD_JSON', 'the body is not JSON');
+        res.status(400).json({ error: { code: 'BAD_JSON', message: 'the body is not JSON' } });
         return;
       }
     }
     res.locals.signed = {
-      portalId: portalIds[0]!,
-      userId: query.get('userId'),
+      portalId: signedPortal(res),
+      userId: (res.locals.hubspotUserId as string | null | undefined) ?? null,
       body,
     } satisfies SignedCardRequest;
     next();
   };
-  return [express.raw({ type: () => true, limit: '1mb' }), check];
+  return [
+    ...requireHubSpotV3({
+      secret: opts.clientSecret,
+      publicUrl: opts.publicUrl,
+      clock: opts.clock,
+      log: opts.log,
+    }),
+    parseBody,
+  ];
 }

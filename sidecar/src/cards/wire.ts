@@ -1,17 +1,15 @@
-// Builds the card APIs from the sidecar's shared parts: main.ts mounts the router and adds the
-// sender to the outbox worker. Ports owned by other features (remembered numbers, routing
+// Builds the card APIs from the sidecar's shared parts: main.ts mounts the router. Their CRM
+// writes are outbox rows, delivered by the write-back's senders (outbox/write-back.ts). Ports owned by other features (remembered numbers, routing
 // settings, ACD admin) are passed in; unwired ones answer 501.
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { HubSpotPortals } from '../crm/hubspot-portals.ts';
 import type { RequestPacer } from '../crm/shared-pacer.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
-import type { OutboxSender } from '../outbox/outbox-worker.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { CallHistory } from './call-history.ts';
 import { CardCrm } from './crm.ts';
 import type { CardPorts } from './ports.ts';
-import { PropertyUpdateSender } from './property-update-sender.ts';
 import { createCardRouter } from './router.ts';
 import { CallScripts } from './scripts.ts';
 import { SupportAccess } from './support-access.ts';
@@ -32,7 +30,7 @@ export interface CardDeps {
   ports?: CardPorts;
 }
 
-export function wireCards(deps: CardDeps): { router: Router; senders: OutboxSender[] } {
+export function wireCards(deps: CardDeps): { router: Router } {
   const crm = new CardCrm(deps.portals, deps.writeLimiter);
   const calls = new CallHistory(deps.ds);
   const scripts = new CallScripts(deps.ds, deps.outboxStore, deps.clock, deps.nudgeOutbox);
@@ -58,5 +56,5 @@ export function wireCards(deps: CardDeps): { router: Router; senders: OutboxSend
       log: deps.log.child({ part: 'cards' }),
     },
   );
-  return { router, senders: [new PropertyUpdateSender(deps.ds, deps.portals, deps.writeLimiter)] };
+  return { router };
 }

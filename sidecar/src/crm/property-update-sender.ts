@@ -2,7 +2,9 @@
 // records per request and per object type. Setting a value twice leaves the same record, so a
 // retry is harmless. Two rows for one record in a batch are merged in order (HubSpot refuses
 // duplicate ids in one batch); a record HubSpot does not know (207) sends its rows to the
-// dead-letter view.
+// dead-letter view. Order per record also holds across passes: while an earlier update of a
+// record is still waiting (deferred, due later), the later ones wait too, so a revoke never
+// lands before the grant it followed.
 import type { Client } from '@hubspot/api-client';
 import type { OutboxRow } from '../store/entities.ts';
 import type { CrmObjectType, PropertyUpdateOutboxPayload } from '../outbox/kinds.ts';
@@ -24,12 +26,23 @@ interface BatchAnswer {
   errors?: { message?: string; context?: { ids?: string[] } }[];
 }
 
+/** Finds the oldest pending row of a kind whose dedupe key starts with a prefix. */
+export interface PendingRows {
+  oldestPending(portalId: string, kind: string, dedupePrefix: string): Promise<OutboxRow | null>;
+}
+
+/** `props:<objectType>:<id>:<reason>` → `props:<objectType>:<id>:` (every update of the record). */
+function recordPrefix(dedupeKey: string): string {
+  return `${dedupeKey.split(':').slice(0, 3).join(':')}:`;
+}
+
 export class PropertyUpdateSender implements OutboxSender {
   readonly kind = 'property-update';
 
   constructor(
     private readonly portals: HubSpotPortals,
     private readonly pacer: RequestPacer,
+    private readonly pending: PendingRows,
   ) {}
 
   async deliver(portalId: string, rows: OutboxRow[]): Promise<Map<string, DeliveryResult>> {
@@ -39,8 +52,23 @@ export class PropertyUpdateSender implements OutboxSender {
         portalId,
         rows.map((r) => r.id),
       );
+    const results = new Map<string, DeliveryResult>();
+    const inBatch = new Set(rows.map((r) => r.id));
+    const blocked = new Set<string>();
     const byType = new Map<CrmObjectType, Map<string, RecordUpdate>>();
     for (const row of [...rows].sort((a, b) => a.createdAt - b.createdAt)) {
+      const prefix = recordPrefix(row.dedupeKey);
+      if (!blocked.has(prefix)) {
+        const oldest = await this.pending.oldestPending(portalId, this.kind, prefix);
+        if (oldest && !inBatch.has(oldest.id)) blocked.add(prefix);
+      }
+      if (blocked.has(prefix)) {
+        results.set(row.id, {
+          outcome: 'retry',
+          error: 'an earlier update of the record is waiting',
+        });
+        continue;
+      }
       const u = JSON.parse(row.payload) as PropertyUpdateOutboxPayload;
       const records = byType.get(u.object.objectType) ?? new Map<string, RecordUpdate>();
       const rec = records.get(u.object.id) ?? { id: u.object.id, properties: {}, rowIds: [] };
@@ -49,7 +77,6 @@ export class PropertyUpdateSender implements OutboxSender {
       records.set(u.object.id, rec);
       byType.set(u.object.objectType, records);
     }
-    const results = new Map<string, DeliveryResult>();
     for (const [type, records] of byType) {
       for (const [k, v] of await this.update(portalId, client, type, [...records.values()]))
         results.set(k, v);

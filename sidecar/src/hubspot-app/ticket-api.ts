@@ -2,7 +2,7 @@
 // with hubspot.fetch, which signs the request (v3) and adds the viewing account as `portalId`
 // to the URL; the signature covers the URL, so an account can only read its own tickets.
 import express, { type Router } from 'express';
-import { rawBody, verifySignedRequest } from '../http/signed-request.ts';
+import { requireHubSpotV3, signedPortal } from '../http/require-hubspot-v3.ts';
 import type { Clock } from '../ports.ts';
 import type { TicketMirror } from '../webhooks/ticket-mirror.ts';
 
@@ -13,30 +13,13 @@ export function ticketApiRouter(d: {
   clock: Clock;
 }): Router {
   const r = express.Router();
-  r.get('/api/tickets/:ticketId', rawBody(), async (req, res) => {
-    const sig = verifySignedRequest(req, {
-      secret: d.clientSecret,
-      publicUrl: d.publicUrl(),
-      now: d.clock.now(),
-      accept: ['v3'],
-    });
-    if (!sig.ok) {
-      res
-        .status(401)
-        .json({ error: { code: 'BAD_SIGNATURE', message: `signature ${sig.reason}` } });
-      return;
-    }
-    const portalId =
-      typeof req.query.portalId === 'string' && /^\d+$/.test(req.query.portalId)
-        ? req.query.portalId
-        : undefined;
-    if (!portalId) {
-      res
-        .status(400)
-        .json({ error: { code: 'BAD_REQUEST', message: 'portalId query parameter missing' } });
-      return;
-    }
-    const ticket = await d.tickets.get(portalId, String(req.params.ticketId));
+  const signedOnly = requireHubSpotV3({
+    secret: d.clientSecret,
+    publicUrl: d.publicUrl,
+    clock: d.clock,
+  });
+  r.get('/api/tickets/:ticketId', ...signedOnly, async (req, res) => {
+    const ticket = await d.tickets.get(signedPortal(res), String(req.params.ticketId));
     if (!ticket || ticket.deleted) {
       res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such ticket' } });
       return;

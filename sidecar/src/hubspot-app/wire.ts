@@ -8,7 +8,6 @@ import { actionRouter } from '../actions/action-router.ts';
 import { ExecutionStore } from '../actions/execution-store.ts';
 import { WorkflowActions } from '../actions/workflow-actions.ts';
 import type { Config } from '../config.ts';
-import { ActionCallbackSender } from '../crm/action-callback-sender.ts';
 import type {
   FreshTokenSource,
   HubSpotPortals,
@@ -21,7 +20,6 @@ import { OAuthTokens } from '../oauth/oauth-tokens.ts';
 import { TokenCipher } from '../oauth/token-cipher.ts';
 import { PortalTokenStore } from '../oauth/token-store.ts';
 import type { OutboxStore } from '../outbox/outbox-store.ts';
-import type { OutboxSender } from '../outbox/outbox-worker.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { sendSmsAction } from '../sms/send-sms-action.ts';
 import { TwilioSms } from '../sms/twilio-sms.ts';
@@ -76,7 +74,6 @@ export async function prepareHubSpotTokens(
 export interface HubSpotApp {
   manifest: AppManifest;
   routers: Router[];
-  senders: OutboxSender[];
   contractStatus: ContractStatusBus;
   tickets: TicketMirror;
   inbox: WebhookInbox;
@@ -231,7 +228,6 @@ export function wireHubSpotApp(
   return {
     manifest,
     routers,
-    senders: [new ActionCallbackSender(d.portals, d.limiter)],
     contractStatus,
     tickets,
     inbox,

@@ -3,7 +3,7 @@
 // POST /oauth/uninstall (signed by HubSpot, v3) → the portal's tokens are removed.
 import express, { type Router } from 'express';
 import { authorizeUrl, redirectUri, type AppManifest } from '../app-manifest.ts';
-import { rawBody, rawBodyText, verifySignedRequest } from '../http/signed-request.ts';
+import { rawBodyOf, requireHubSpotV3 } from '../http/require-hubspot-v3.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { InstallStates } from './install-state.ts';
 import { readCookie, STATE_COOKIE, STATE_TTL_MS } from './install-state.ts';
@@ -149,22 +149,18 @@ export function oauthRouter(d: OAuthRouterDeps): Router {
   });
 
   // HubSpot (or an admin tool holding the client secret) tells us a portal uninstalled the app.
-  r.post('/oauth/uninstall', rawBody(), async (req, res) => {
-    const sig = verifySignedRequest(req, {
-      secret: d.clientSecret,
-      publicUrl: d.publicUrl(),
-      now: d.clock.now(),
-      accept: ['v3'],
-    });
-    if (!sig.ok) {
-      res
-        .status(401)
-        .json({ error: { code: 'BAD_SIGNATURE', message: `signature ${sig.reason}` } });
-      return;
-    }
+  // The account to remove is in the body (an admin tool's request names no portalId in its URL).
+  const signedOnly = requireHubSpotV3({
+    secret: d.clientSecret,
+    publicUrl: d.publicUrl,
+    clock: d.clock,
+    log: d.log,
+    requirePortal: false,
+  });
+  r.post('/oauth/uninstall', ...signedOnly, async (req, res) => {
     let portalId: unknown;
     try {
-      portalId = (JSON.parse(rawBodyText(req)) as { portalId?: unknown }).portalId;
+      portalId = (JSON.parse(rawBodyOf(req)) as { portalId?: unknown }).portalId;
     } catch {
       portalId = undefined;
     }
@@ -172,6 +168,14 @@ export function oauthRouter(d: OAuthRouterDeps): Router {
       res
         .status(400)
         .json({ error: { code: 'BAD_REQUEST', message: 'body must be {"portalId": <id>}' } });
+      return;
+    }
+    // A request HubSpot signed for one account (portalId in the URL) removes that one only.
+    const signedFor = res.locals.portalId as string | undefined;
+    if (signedFor !== undefined && signedFor !== String(portalId)) {
+      res.status(403).json({
+        error: { code: 'WRONG_PORTAL', message: 'the body names another account than the URL' },
+      });
       return;
     }
     const removed = await uninstallPortal(d, String(portalId));

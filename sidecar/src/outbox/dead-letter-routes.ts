@@ -1,9 +1,9 @@
 // The dead-letter view: rows HubSpot refused for good, per portal, with HubSpot's reason; an
 // administrator retries one (back in the queue, due now) or discards it. JSON under /api, a
-// minimal HTML page under /admin. Guarded by OUTBOX_ADMIN_TOKEN (Bearer, or the password of
-// HTTP Basic so a browser can open the page); HubSpot signature checks come in front later.
-import { timingSafeEqual } from 'node:crypto';
+// minimal HTML page under /admin. Guarded by ADMIN_API_TOKEN (Bearer, or the password of
+// HTTP Basic so a browser can open the page).
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { sameSecret } from '../http/operator-guard.ts';
 import type { OutboxRow } from '../store/entities.ts';
 import type { OutboxStore } from './outbox-store.ts';
 
@@ -19,16 +19,11 @@ function presented(req: Request): string | undefined {
   return undefined;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const [x, y] = [Buffer.from(a), Buffer.from(b)];
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function adminOnly(token: string | undefined, html: boolean): RequestHandler {
   return (req, res, next) => {
     if (!token) {
       res.status(503).json({
-        error: { code: 'DISABLED', message: 'set OUTBOX_ADMIN_TOKEN to use the dead-letter view' },
+        error: { code: 'DISABLED', message: 'set ADMIN_API_TOKEN to use the dead-letter view' },
       });
       return;
     }

@@ -2,7 +2,14 @@
 // worker delivers it. Rows are claimed with a lease token by a conditional UPDATE, so two
 // sidecar processes never send the same row at the same time.
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThan, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import {
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+  Like,
+  type DataSource,
+  type EntityManager,
+} from 'typeorm';
 import type { Clock } from '../ports.ts';
 import { OutboxEntity, OutboxState, type OutboxRow } from '../store/entities.ts';
 import { leaseRows } from '../store/leases.ts';
@@ -167,6 +174,21 @@ export class OutboxStore {
       .getRepository(OutboxEntity)
       .update({ id: row.id, lockToken: row.lockToken ?? '' }, { payload: json });
     row.payload = json;
+  }
+
+  /**
+   * The oldest row still pending among those whose dedupe key starts with `dedupePrefix`
+   * (e.g. every update of one record), claimed or not; null when none is.
+   */
+  async oldestPending(
+    portalId: string,
+    kind: string,
+    dedupePrefix: string,
+  ): Promise<OutboxRow | null> {
+    return this.ds.getRepository(OutboxEntity).findOne({
+      where: { portalId, kind, state: OutboxState.Pending, dedupeKey: Like(`${dedupePrefix}%`) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Dead letters of one portal, newest first. */

@@ -57,7 +57,11 @@ export class OutboxWorker extends EventEmitter<OutboxEvents> {
     private readonly opts: OutboxWorkerOptions,
   ) {
     super();
-    for (const s of senders) this.senders.set(s.kind, s);
+    for (const s of senders) {
+      // One sender per kind: a second one would silently replace the first.
+      if (this.senders.has(s.kind)) throw new Error(`two outbox senders for kind '${s.kind}'`);
+      this.senders.set(s.kind, s);
+    }
   }
 
   start(): void {

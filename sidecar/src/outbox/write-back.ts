@@ -50,9 +50,9 @@ export function wireWriteBack(deps: {
       new SmsSender(portals, pacer),
       new NoteSender(portals, pacer, (row, payload) => store.savePayload(row, payload)),
       new TimelineEventSender(portals, pacer, templates),
-      new PropertyUpdateSender(portals, pacer),
+      new PropertyUpdateSender(portals, pacer, store),
       new ActionCallbackSender(portals, pacer),
     ],
-    routers: [deadLetterRouter(store, config.OUTBOX_ADMIN_TOKEN)],
+    routers: [deadLetterRouter(store, config.ADMIN_API_TOKEN)],
   };
 }

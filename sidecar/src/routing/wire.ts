@@ -1,6 +1,6 @@
 // Wiring of inbound routing for the composition root: flows (file + reload), admin settings,
 // support gate, voicemail archive and mail, parking, transfer, and their HTTP routers.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { CallQueues } from '../acd/port.ts';
@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { HubSpotPortals } from '../crm/hubspot-portals.ts';
 import type { RequestPacer } from '../crm/shared-pacer.ts';
 import { Answer } from '../flows/steps.ts';
+import { operatorAccess } from '../http/operator-guard.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { FileRecordingArchive, ariRecordingStore } from '../recordings/archive.ts';
 import { recordingsRouter } from '../recordings/http.ts';
@@ -55,13 +56,6 @@ export interface Routing {
   archive: FileRecordingArchive;
   crm: CrmCustomers;
   stop(): void;
-}
-
-function adminToken(req: Request, token: string | undefined): boolean {
-  if (!token) return false;
-  const given = Buffer.from(req.get('authorization') ?? '');
-  const expected = Buffer.from(`Bearer ${token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The flows when no FLOWS_FILE is given: the greeting, as before routing existed. */
@@ -142,11 +136,18 @@ export async function wireRouting(deps: RoutingDeps): Promise<Routing> {
         settings,
         remembered,
         flows: store,
-        // The CRM signature middleware (mounted in front) puts the verified account here.
-        // Else, single-account operation: ROUTING_API_TOKEN as a bearer token.
-        portalIdOf: (req: Request, res: Response) =>
-          (res.locals.portalId as string | undefined) ??
-          (adminToken(req, config.ROUTING_API_TOKEN) ? deps.defaultPortalId : undefined),
+        // The operator guard (http/operator-guard.ts, mounted in front) let the request in:
+        // a HubSpot-signed one acts for its signed account, the admin token for the account
+        // named by ?portalId= or, without one, the default account.
+        portalIdOf: (req: Request, res: Response) => {
+          const access = operatorAccess(res);
+          if (access?.kind === 'hubspot') return access.portalId;
+          if (access?.kind !== 'admin') return undefined;
+          const named = req.query.portalId;
+          return typeof named === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(named)
+            ? named
+            : deps.defaultPortalId;
+        },
       }),
     ],
     store,

@@ -1,7 +1,6 @@
-// TEMPORARY AgentPresence adapter, in memory, until the ACD (acd/) provides the real one. It
-// implements the same port, so swapping is one line in wireWidget's caller (main.ts): pass the
-// ACD's AgentPresence instead of `new InMemoryAgentPresence()`. State is lost on restart.
-import type { AgentPresence, AgentState, AgentStatus } from '../acd/port.ts';
+// Test double of the widget's AgentPresence port (acd/port.ts), in memory: widget tests pass it
+// as the `agentPresence` override so they can set agents' states without the ACD.
+import type { AgentPresence, AgentState, AgentStatus } from '../../sidecar/src/acd/port.ts';
 
 type Listener = (portalId: string, status: AgentStatus) => void;
 
