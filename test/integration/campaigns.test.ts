@@ -589,6 +589,39 @@ test('workflow action enrolls a contact: BLOCK, a call, then the callback comple
       hs_execution_state: 'FAIL_CONTINUE',
     },
   });
+
+  // A contact enrolled in a campaign not started yet, which is then cancelled: its workflow goes
+  // on now, with the outcome 'cancelled', rather than when the action expires in seven days.
+  const draft = (
+    await api<{ id: string }>(s, 'POST', `/api/portals/${PORTAL}/campaigns`, baseDefinition())
+  ).body.id;
+  const waiting = await post(execution('cb-81', { campaignId: draft, phone: '+390577100006' }));
+  assert.equal(
+    ((await waiting.json()) as { outputFields: Record<string, string> }).outputFields
+      .hs_execution_state,
+    'BLOCK',
+  );
+  assert.equal(
+    await s.ds.getRepository(OutboxEntity).countBy({ dedupeKey: 'callback:cb-81' }),
+    0,
+    'nothing completed before the campaign ends',
+  );
+  assert.equal(
+    (await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${draft}/cancel`)).status,
+    200,
+  );
+  const cancelled = await s.ds
+    .getRepository(OutboxEntity)
+    .findOneByOrFail({ dedupeKey: 'callback:cb-81' });
+  assert.deepEqual(JSON.parse(cancelled.payload), {
+    callbackId: 'cb-81',
+    outputFields: { outcome: 'cancelled', rsvp: 'none', hs_execution_state: 'SUCCESS' },
+  });
+  const cancelledTarget = await s.ds
+    .getRepository(TargetEntity)
+    .findOneByOrFail({ campaignId: draft, phone: '+390577100006' });
+  assert.deepEqual([cancelledTarget.state, cancelledTarget.result], ['skipped', 'cancelled']);
+  assert.equal(log.dials.length, 1, 'nobody else was dialled');
 });
 
 test('scheduled start: an agenda job starts the campaign at startAt, not before', async (tc) => {

@@ -1,10 +1,13 @@
 // IVR menu → queue node → the real ACD (the one startSidecar wires, not a test double) → a SIPp
 // agent phone answers, on real calls. The caller reaches that agent, the ACD's statistics count
 // the call, the CRM gets exactly one Call for it, and that Call links the queue's stereo
-// recording, which is filed under the same call record.
+// recording, which is filed under the same call record. A queue nobody can answer overflows to
+// voicemail: the message is mailed (real SMTP) and linked from the call.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { rms, splitStereoWav } from '../../sidecar/src/acd/domain/stereo-wav.ts';
 import { CALL_ID_PROPERTY } from '../../sidecar/src/domain/call.ts';
 import {
@@ -19,6 +22,7 @@ import {
   type SipAgentPhone,
 } from '../support/acd.ts';
 import { createAgent, loginInOrder, putQueue, type TestAgent } from '../support/acd-setup.ts';
+import { testPortBase } from '../support/env.ts';
 import { startTestHubSpot, type TestHubSpot } from '../support/hubspot.ts';
 import { tempDir, writeFlows } from '../support/routing.ts';
 
@@ -30,8 +34,26 @@ let s: AcdTestSidecar;
 let phone: SipAgentPhone;
 let agent: TestAgent;
 let contactId: string;
+let smtp: SMTPServer;
+const mails: ParsedMail[] = [];
+let mailWaiter: (() => void) | undefined;
+const smtpPort = testPortBase + 27;
 
 before(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, done) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push(mail);
+          mailWaiter?.();
+          done();
+        })
+        .catch((err: Error) => done(err));
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
   // A portal of its own: on MariaDB the database (outbox, call records) is shared by the files.
   crm = await startTestHubSpot(700000 + Math.floor(Math.random() * 99999));
   contactId = crm.sandbox.seedObject(crm.portalId, 'contacts', {
@@ -40,7 +62,7 @@ before(async () => {
   const dir = tempDir('ivrq');
   const flowsFile = path.join(dir, 'flows.yaml');
   writeFlows(flowsFile, {
-    queues: ['support'],
+    queues: ['support', 'backoffice'],
     numbers: { [IVR_NUMBER]: 'ivr' },
     default: 'ivr',
     flows: {
@@ -50,7 +72,24 @@ before(async () => {
           prompt: 'sound:beep',
           timeoutMs: 3000,
           retries: 0,
-          options: { '1': [{ type: 'queue', queue: 'support', overflow: [{ type: 'hangup' }] }] },
+          options: {
+            '1': [{ type: 'queue', queue: 'support', overflow: [{ type: 'hangup' }] }],
+            '2': [
+              {
+                type: 'queue',
+                queue: 'backoffice',
+                overflow: [
+                  {
+                    type: 'voicemail',
+                    box: 'office',
+                    email: 'office@example.com',
+                    greeting: 'sound:beep',
+                    maxSeconds: 20,
+                  },
+                ],
+              },
+            ],
+          },
           fallback: [{ type: 'hangup' }],
         },
       ],
@@ -63,6 +102,7 @@ before(async () => {
       FLOWS_WATCH: 'false',
       DATA_DIR: dir,
       RECORDING_LINK_KEY: 'test-recording-link-key-0123456789',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_CAP_MS: '400',
     },
@@ -75,12 +115,15 @@ before(async () => {
     members: [{ agentId: agent.id }],
   });
   await loginInOrder(s, [agent]);
+  // A queue with nobody in it: every call overflows at once.
+  await putQueue(s, 'backoffice', { strategy: 'round-robin', members: [] });
 });
 
 after(async () => {
   await s.shutdown();
   phone.stop();
   await crm.running.close();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
 /** The call's outbox row delivered; a row the CRM refused for good fails the test at once. */
@@ -172,4 +215,42 @@ test('menu key 1 → queue → the SIPp agent answers; stats, one CRM call, its 
   assert.equal(wav.sampleRate, 8000);
   // The caller talked to the agent: the left (caller) channel carries that audio.
   assert.ok(rms(wav.left) > 100, `caller side carries audio (rms ${rms(wav.left)})`);
+});
+
+test('menu key 2 → a queue nobody can answer → overflow to voicemail: mailed, linked, one CRM call', async () => {
+  const mailed = new Promise<void>((r) => (mailWaiter = r));
+  const queued = s.nextResult(CALLER);
+  // The caller presses 2, leaves a message (a playback) and hangs up without '#'.
+  const call = await s.call({
+    from: CALLER,
+    to: IVR_NUMBER,
+    digits: '2',
+    holdSeconds: 0.5,
+    variables: { PLAY_AFTER: 'tt-weasels' },
+  });
+  const { result } = await queued;
+  assert.deepEqual(result, { kind: 'overflow', reason: 'no-agents', waitMs: 0 });
+  assert.match(
+    call.note ?? '',
+    /menu:2 → queue:backoffice → overflow:no-agents → voicemail:office/,
+  );
+  assert.match(call.note ?? '', /Voicemail left in box office/);
+  assert.ok(call.recordingUrl, 'the message is linked from the call');
+
+  await mailed;
+  const mail = mails.at(-1)!;
+  assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', 'office@example.com');
+  const audio = mail.attachments.find((a) => a.filename === 'voicemail.wav');
+  assert.ok(audio, 'audio attached');
+  // 8 kHz 16-bit mono: the caller spoke for well over half a second.
+  assert.ok(audio.content.length > 8_000, `attachment ${audio.content.length} bytes`);
+  const rec = await s.routing.archive.find(new URL(call.recordingUrl).pathname.split('/').at(-1)!);
+  assert.deepEqual([rec?.callId, rec?.kind], [call.id, 'voicemail']);
+
+  await delivered(call.id);
+  const hs = crm.sandbox
+    .listObjects(crm.portalId, 'calls')
+    .filter((c) => c.properties[CALL_ID_PROPERTY] === call.id);
+  assert.equal(hs.length, 1, 'one Call in the CRM for it');
+  assert.ok(hs[0]!.properties.hs_call_body?.includes(`Recording: ${call.recordingUrl}`));
 });

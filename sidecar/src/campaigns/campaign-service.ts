@@ -1,8 +1,9 @@
 // Campaign lifecycle, contacts and reporting, scoped by portal. The HTTP routes, the workflow
 // action and the card API all go through here.
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, IsNull, Not, type DataSource } from 'typeorm';
 import type { Clock, Logger } from '../ports.ts';
+import type { CampaignResults } from './results.ts';
 import { inTransaction } from '../store/transactions.ts';
 import { campaignDefinitionSchema, type CampaignDefinition } from './definition.ts';
 import {
@@ -78,6 +79,8 @@ export class CampaignService {
       campaignId: string,
       at: Date,
     ) => Promise<unknown>,
+    /** Completes the workflow action that enrolled a contact (CampaignResults). */
+    private readonly enrollments?: Pick<CampaignResults, 'completeEnrollment'>,
   ) {}
 
   async create(portalId: string, input: unknown): Promise<CampaignRow> {
@@ -135,17 +138,39 @@ export class CampaignService {
       .update({ id, portalId, state: row.state }, { state: to, updatedAt: this.clock.now() });
     if (res.affected !== 1)
       throw new CampaignError('BAD_STATE', 'campaign changed meanwhile; retry');
-    if (action === 'cancel') {
-      await this.ds
-        .getRepository(TargetEntity)
-        .update(
-          { campaignId: id, state: In([TargetState.Pending, TargetState.AwaitingSms]) },
-          { state: TargetState.Skipped, skipReason: 'campaign cancelled', result: 'cancelled' },
-        );
-    }
+    if (action === 'cancel') await this.cancelOpenContacts(id);
     if (later) await this.scheduleStart!(portalId, id, new Date(row.startAt!));
     this.onChange();
     return to;
+  }
+
+  /**
+   * A cancelled campaign's contacts still waiting (for a call or an SMS reply) are skipped, and
+   * the workflows that enrolled any of them go on now with the outcome 'cancelled' instead of
+   * waiting for their action to expire. A contact being dialled right now is left to its call.
+   */
+  private async cancelOpenContacts(campaignId: string): Promise<void> {
+    const open = In([TargetState.Pending, TargetState.AwaitingSms]);
+    const cancelled = {
+      state: TargetState.Skipped,
+      skipReason: 'campaign cancelled',
+      result: 'cancelled',
+      updatedAt: this.clock.now(),
+    };
+    const enrolled = await this.ds
+      .getRepository(TargetEntity)
+      .findBy({ campaignId, state: open, actionKey: Not(IsNull()) });
+    for (const target of enrolled) {
+      const announce = await inTransaction(this.ds, async (m) => {
+        const res = await m
+          .getRepository(TargetEntity)
+          .update({ id: target.id, state: target.state }, cancelled);
+        if (res.affected !== 1) return undefined;
+        return this.enrollments?.completeEnrollment(m, target, 'cancelled', target.rsvp);
+      });
+      announce?.();
+    }
+    await this.ds.getRepository(TargetEntity).update({ campaignId, state: open }, cancelled);
   }
 
   /** The agenda job's work: a scheduled campaign starts (unless cancelled meanwhile). */

@@ -121,6 +121,7 @@ export function wireCampaigns(deps: {
     startJob
       ? (portalId, campaignId, at) => startJob.schedule(at, { portalId, campaignId })
       : undefined,
+    results,
   ));
 
   deps.actions?.registerAction(enrollAction(service));
