@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AsteriskSandbox } from '../asterisk/sandbox.ts';
+import { freshMysqlDatabase } from '../test/support/mysql-database.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const filter = process.argv.slice(2);
@@ -15,22 +16,6 @@ async function testFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
     .sort();
-}
-
-async function freshMysqlDatabase(url: string, name: string): Promise<string> {
-  const mysql = await import('mysql2/promise');
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const conn = await mysql.createConnection({
-    host: u.hostname,
-    port: Number(u.port || 3306),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-  });
-  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await conn.end();
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 // CENTRALINO_TEST_SLOT lets several checkouts run their suites side by side on one machine:

@@ -672,7 +672,7 @@ test('scheduled start: an agenda job starts the campaign at startAt, not before'
 test('HubSpot list source: list members become contacts; one without a phone is reported', async (tc) => {
   const hs = await startTestHubSpot();
   // A portal of its own: on MariaDB earlier tests' outbox rows (portal 4242) share the table.
-  const own = hs.sandbox.createPortal({ portalId: 5151 });
+  const own = hs.sandbox.createPortal({ portalId: 67676 });
   const env = {
     ...hs.env,
     HUBSPOT_ACCESS_TOKEN: own.accessToken,

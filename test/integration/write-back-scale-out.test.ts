@@ -14,7 +14,7 @@ import { systemClock } from '../../sidecar/src/ports.ts';
 import { openDataSource } from '../../sidecar/src/store/data-source.ts';
 import { OutboxEntity } from '../../sidecar/src/store/entities.ts';
 import { inTransaction } from '../../sidecar/src/store/transactions.ts';
-import { testDatabaseUrl } from '../support/env.ts';
+import { isolatedTestDatabaseUrl } from '../support/env.ts';
 import { waitFor } from '../support/harness.ts';
 import { startTestHubSpot, type TestHubSpot } from '../support/hubspot.ts';
 
@@ -23,11 +23,12 @@ const WORKER = path.join(ROOT, 'test/fixtures/outbox-process.ts');
 const ROWS = 1500;
 const BATCH = 10; // 150 write requests: ~15 s at 100 / 10 s, more than either process alone may send
 
-const DATABASE_URL = testDatabaseUrl('writeback-scale');
+let DATABASE_URL: string;
 let ds: DataSource;
 let crm: TestHubSpot;
 
 before(async () => {
+  DATABASE_URL = await isolatedTestDatabaseUrl('writeback-scale');
   ds = await openDataSource(DATABASE_URL, { migrate: true });
   crm = await startTestHubSpot();
 });

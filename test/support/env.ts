@@ -1,5 +1,6 @@
 // What the test runner (scripts/test.ts) tells each test file about the shared real parts.
 import { AsteriskSandbox } from '../../asterisk/sandbox.ts';
+import { freshMysqlDatabase } from './mysql-database.ts';
 
 export const ari = {
   url: process.env.TEST_ARI_URL ?? 'http://127.0.0.1:18088',
@@ -24,6 +25,19 @@ export function testDatabaseUrl(tag: string): string {
     process.env.DATABASE_URL ??
     `sqlite:/tmp/centralino-test/${tag}-${process.pid}-${Date.now()}.sqlite`
   );
+}
+
+/**
+ * A database no other test file writes to. On MariaDB the suite's files share one database, and
+ * a write-back worker delivers every account's outbox rows: the rows earlier files left behind
+ * (accounts with no CRM here, retried with backoff) would compete with the file's own. On SQLite,
+ * a fresh file as always.
+ */
+export async function isolatedTestDatabaseUrl(tag: string): Promise<string> {
+  const shared = process.env.DATABASE_URL;
+  if (!shared?.match(/^(mysql|mariadb):/)) return testDatabaseUrl(tag);
+  const base = new URL(shared.replace(/^mariadb:/, 'mysql:')).pathname.slice(1);
+  return freshMysqlDatabase(shared, `${base}_${tag.replace(/\W/g, '_')}`.slice(0, 64));
 }
 
 /** First of 500 ports this test run may bind (see CENTRALINO_TEST_SLOT in scripts/test.ts). */

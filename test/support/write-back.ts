@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../../sidecar/src/ports.ts';
 import type { OutboxRow } from '../../sidecar/src/store/entities.ts';
 import { openDataSource } from '../../sidecar/src/store/data-source.ts';
 import { inTransaction } from '../../sidecar/src/store/transactions.ts';
-import { testDatabaseUrl } from './env.ts';
+import { isolatedTestDatabaseUrl } from './env.ts';
 
 export interface WriteBackRig {
   ds: DataSource;
@@ -44,7 +44,8 @@ export async function startWriteBack(
     ...env,
   });
   const log = createLogger(config.LOG_LEVEL);
-  const ds = await openDataSource(opts.databaseUrl ?? testDatabaseUrl(opts.tag ?? 'writeback'), {
+  const databaseUrl = opts.databaseUrl ?? (await isolatedTestDatabaseUrl(opts.tag ?? 'writeback'));
+  const ds = await openDataSource(databaseUrl, {
     migrate: true,
   });
   const portalId = config.HUBSPOT_PORTAL_ID ?? 'single';

@@ -57,7 +57,6 @@ export class Claims {
       const now = this.wallNow();
       const candidates = await repo
         .createQueryBuilder('t')
-        .select(['t.id'])
         .where('t.campaign_id = :campaignId AND t.state = :pending AND t.next_attempt_at <= :due', {
           campaignId,
           pending: TargetState.Pending,
@@ -69,16 +68,28 @@ export class Claims {
         .getMany();
       if (candidates.length === 0) return null;
       // Shuffle the head of the queue: two processes then mostly try different rows first.
-      const ids = candidates.map((c) => c.id).sort(() => Math.random() - 0.5);
-      for (const id of ids) {
-        const token = randomUUID();
+      const shuffled = candidates.sort(() => Math.random() - 0.5);
+      for (const candidate of shuffled) {
+        const claimed = {
+          state: TargetState.Dialling,
+          leaseToken: randomUUID(),
+          leaseUntil: now + this.leaseMs,
+        };
         const res = await repo
           .createQueryBuilder()
           .update()
-          .set({ state: TargetState.Dialling, leaseToken: token, leaseUntil: now + this.leaseMs })
-          .where('id = :id AND state = :pending', { id, pending: TargetState.Pending })
+          .set(claimed)
+          // Still as read: pending, due, and no attempt made since (another process may have
+          // dialled it and put it back for a later retry in between).
+          .where('id = :id AND state = :pending AND attempts = :attempts', {
+            id: candidate.id,
+            pending: TargetState.Pending,
+            attempts: candidate.attempts,
+          })
+          .andWhere('next_attempt_at <= :due', { due })
           .execute();
-        if (res.affected === 1) return repo.findOneByOrFail({ id, leaseToken: token });
+        // Won: the row is the one read, with what this UPDATE set.
+        if (res.affected === 1) return { ...candidate, ...claimed };
       }
     }
     return null;
