@@ -195,6 +195,50 @@ test('invitation: keypad answers, repeat, opt-out, machine, busy retried then SM
   assert.equal((await api(s, 'GET', `/api/portals/999/campaigns/${id}/progress`)).status, 404);
 });
 
+test('a recipient who never answers: no answer, retried after the delay, then failed', async (tc) => {
+  const clock = new TestClock(Date.parse('2026-11-23T09:00:00Z')); // Monday 10:00 in Rome
+  const log = dialLog();
+  const s = await startCampaignSidecar({
+    clock,
+    databaseUrl: testDatabaseUrl('campaign-no-answer'),
+    observer: log.observer,
+  });
+  stopAfter(tc, s);
+  const created = await api<{ id: string }>(
+    s,
+    'POST',
+    `/api/portals/${PORTAL}/campaigns`,
+    baseDefinition({ ringSeconds: 5, retry: { noAnswer: { delayMs: 1_800_000, maxAttempts: 2 } } }),
+  );
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  // [test-recipient] last digit 3: rings and never answers.
+  const rows = [{ phone: '+390577100103', contact_id: '103', name: 'N103' }];
+  assert.equal(
+    (await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${id}/contacts`, { rows })).status,
+    200,
+  );
+  const first = log.hangupCount(1);
+  assert.equal((await api(s, 'POST', `/api/portals/${PORTAL}/campaigns/${id}/start`)).status, 200);
+  await first;
+  let t = (await targetsByPhone(s, id)).get('+390577100103')!;
+  assert.deepEqual([t.state, t.lastOutcome, t.attempts], ['pending', 'no-answer', 1]);
+  assert.equal(t.nextAttemptAt, clock.ms + 1_800_000);
+
+  const second = log.hangupCount(2);
+  clock.ms += 1_800_000;
+  s.campaigns.dialer.nudge();
+  await second;
+  t = (await targetsByPhone(s, id)).get('+390577100103')!;
+  assert.deepEqual([t.state, t.lastOutcome, t.attempts], ['failed', 'no-answer', 2]);
+  const attempts = await s.ds.getRepository(AttemptEntity).findBy({ targetId: t.id });
+  assert.deepEqual(
+    attempts.map((a) => a.outcome),
+    ['no-answer', 'no-answer'],
+  );
+  assert.equal(log.dials.length, 2);
+});
+
 test('answering machine, "leave the message": it is played after the greeting and its beep', async (tc) => {
   // A running clock (Monday 10:00 in Rome, moving): the attempt's times measure the call.
   const offset = Date.parse('2026-11-23T09:00:00Z') - Date.now();
