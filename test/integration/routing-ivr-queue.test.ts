@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { rms, splitStereoWav } from '../../sidecar/src/acd/domain/stereo-wav.ts';
 import { CALL_ID_PROPERTY } from '../../sidecar/src/domain/call.ts';
 import {
@@ -25,6 +23,7 @@ import { createAgent, loginInOrder, putQueue, type TestAgent } from '../support/
 import { testPortBase } from '../support/env.ts';
 import { startTestHubSpot, type TestHubSpot } from '../support/hubspot.ts';
 import { tempDir, writeFlows } from '../support/routing.ts';
+import { startTestSmtp, type TestMailbox } from '../support/smtp.ts';
 
 const IVR_NUMBER = '0577235700';
 const CALLER = '+390577444555';
@@ -34,26 +33,11 @@ let s: AcdTestSidecar;
 let phone: SipAgentPhone;
 let agent: TestAgent;
 let contactId: string;
-let smtp: SMTPServer;
-const mails: ParsedMail[] = [];
-let mailWaiter: (() => void) | undefined;
+let mailbox: TestMailbox;
 const smtpPort = testPortBase + 27;
 
 before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          mailWaiter?.();
-          done();
-        })
-        .catch((err: Error) => done(err));
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+  mailbox = await startTestSmtp(smtpPort);
   // A portal of its own: on MariaDB the database (outbox, call records) is shared by the files.
   crm = await startTestHubSpot(700000 + Math.floor(Math.random() * 99999));
   contactId = crm.sandbox.seedObject(crm.portalId, 'contacts', {
@@ -102,7 +86,7 @@ before(async () => {
       FLOWS_WATCH: 'false',
       DATA_DIR: dir,
       RECORDING_LINK_KEY: 'test-recording-link-key-0123456789',
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: mailbox.url,
       OUTBOX_RETRY_BASE_MS: '100',
       OUTBOX_RETRY_CAP_MS: '400',
     },
@@ -123,7 +107,7 @@ after(async () => {
   await s.shutdown();
   phone.stop();
   await crm.running.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox.close();
 });
 
 /** The call's outbox row delivered; a row the CRM refused for good fails the test at once. */
@@ -218,7 +202,7 @@ test('menu key 1 → queue → the SIPp agent answers; stats, one CRM call, its 
 });
 
 test('menu key 2 → a queue nobody can answer → overflow to voicemail: mailed, linked, one CRM call', async () => {
-  const mailed = new Promise<void>((r) => (mailWaiter = r));
+  const mailed = mailbox.next();
   const queued = s.nextResult(CALLER);
   // The caller presses 2, leaves a message (a playback) and hangs up without '#'.
   const call = await s.call({
@@ -238,7 +222,7 @@ test('menu key 2 → a queue nobody can answer → overflow to voicemail: mailed
   assert.ok(call.recordingUrl, 'the message is linked from the call');
 
   await mailed;
-  const mail = mails.at(-1)!;
+  const mail = mailbox.mails.at(-1)!;
   assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', 'office@example.com');
   const audio = mail.attachments.find((a) => a.filename === 'voicemail.wav');
   assert.ok(audio, 'audio attached');

@@ -6,8 +6,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { placeCall } from '../../asterisk/caller.ts';
 import { createHubSpotSandbox, type RunningSandbox } from '../../sandbox/src/hubspot/index.ts';
 import type { OutboxRow } from '../../sidecar/src/store/entities.ts';
@@ -15,30 +13,16 @@ import { CALL_ID_PROPERTY } from '../../sidecar/src/domain/call.ts';
 import { ari, testPortBase } from '../support/env.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from '../support/harness.ts';
 import { tempDir, writeFlows } from '../support/routing.ts';
+import { startTestSmtp, type TestMailbox } from '../support/smtp.ts';
 
 let sidecar: TestSidecar;
-let smtp: SMTPServer;
+let mailbox: TestMailbox;
 let crm: RunningSandbox;
 const hubspot = createHubSpotSandbox({ defaultPortal: { portalId: 4343 } });
-const mails: ParsedMail[] = [];
-let mailWaiter: (() => void) | undefined;
 const smtpPort = testPortBase + 25;
 
 before(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          mailWaiter?.();
-          done();
-        })
-        .catch((err: Error) => done(err));
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+  mailbox = await startTestSmtp(smtpPort);
   crm = await hubspot.listen(0);
   const portal = hubspot.defaultPortal!;
   const dir = tempDir('media');
@@ -81,7 +65,7 @@ before(async () => {
       FLOWS_FILE: flowsFile,
       FLOWS_WATCH: 'false',
       DATA_DIR: dir,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: mailbox.url,
       RECORDING_LINK_KEY: 'test-recording-link-key-0123456789',
       TRANSFER_DIAL_TEMPLATE: 'Local/{number}@test-trunk',
     },
@@ -91,7 +75,7 @@ before(async () => {
 after(async () => {
   await sidecar.shutdown();
   await crm.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox.close();
 });
 
 function delivered(callId: string): Promise<OutboxRow> {
@@ -114,7 +98,7 @@ const bridges = () =>
   ariJson<{ id: string; bridge_type: string; channels: string[] }[]>('/bridges');
 
 test('voicemail: recorded until #, mailed with the audio, linked from the CRM call, served by range to signed links only', async () => {
-  const mailed = new Promise<void>((r) => (mailWaiter = r));
+  const mailed = mailbox.next();
   const call = await sidecar.call({
     from: '+390577111222',
     to: '0577235600',
@@ -125,7 +109,7 @@ test('voicemail: recorded until #, mailed with the audio, linked from the CRM ca
   assert.match(call.note ?? '', /Route: voicemail:office/);
   assert.ok(call.recordingUrl, 'recording link on the call');
   await mailed;
-  const mail = mails.at(-1)!;
+  const mail = mailbox.mails.at(-1)!;
   assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', 'office@example.com');
   const audio = mail.attachments.find((a) => a.filename === 'voicemail.wav');
   assert.ok(audio, 'audio attached');
@@ -166,7 +150,7 @@ test('voicemail: recorded until #, mailed with the audio, linked from the CRM ca
 });
 
 test('voicemail: a caller who hangs up instead of pressing # still leaves the message', async () => {
-  const mailed = new Promise<void>((r) => (mailWaiter = r));
+  const mailed = mailbox.next();
   const call = await sidecar.call({
     from: '+390577111999',
     to: '0577235600',
@@ -177,7 +161,7 @@ test('voicemail: a caller who hangs up instead of pressing # still leaves the me
   assert.ok(call.recordingUrl, 'recording link on the call');
   assert.match(call.note ?? '', /Voicemail left in box office/);
   await mailed;
-  const audio = mails.at(-1)!.attachments.find((a) => a.filename === 'voicemail.wav')!;
+  const audio = mailbox.mails.at(-1)!.attachments.find((a) => a.filename === 'voicemail.wav')!;
   assert.ok(audio.content.length > 16_000, `attachment ${audio.content.length} bytes`);
   const served = await fetch(call.recordingUrl);
   assert.deepEqual(Buffer.from(await served.arrayBuffer()), audio.content);
