@@ -11,7 +11,8 @@ import { AcdInputError, publicAgent, type AcdAdmin } from './admin.ts';
 import { AgentNotFoundError, type AgentRegistry } from './presence.ts';
 import type { AcdRepository } from './store/acd-repository.ts';
 import type { QueueDirectory } from './directory.ts';
-import { TransferError, type QueueService } from './queue-service.ts';
+import type { QueueService } from './queue-service.ts';
+import { TransferError } from './transfers.ts';
 
 type Handler = (req: Request, res: Response) => Promise<void> | void;
 
@@ -102,7 +103,7 @@ export function acdRouter(deps: {
     }),
   );
 
-  // Blind transfer of the agent's current caller: to another agent or to a queue (Q6).
+  // Transfers of the agent's current caller (Q6). Blind: to another agent or to a queue.
   r.post(
     '/api/agents/:id/transfer',
     wrap(async (req, res) => {
@@ -110,12 +111,46 @@ export function acdRouter(deps: {
       const { toAgentId, toQueueId } = body;
       if ((typeof toAgentId === 'string') === (typeof toQueueId === 'string'))
         throw new AcdInputError('give one of toAgentId, toQueueId');
-      await deps.queues.transfer(
+      await deps.queues.transfers.blind(
         portalOf(req),
         param(req, 'id'),
         typeof toAgentId === 'string' ? { agentId: toAgentId } : { queueId: String(toQueueId) },
       );
       res.status(202).json({ status: 'transferring' });
+    }),
+  );
+  // Attended: consult a colleague while the caller holds, then complete or cancel.
+  r.post(
+    '/api/agents/:id/consult',
+    wrap(async (req, res) => {
+      const { toAgentId } = (req.body ?? {}) as { toAgentId?: unknown };
+      if (typeof toAgentId !== 'string' || toAgentId.length === 0)
+        throw new AcdInputError('toAgentId: the colleague to consult');
+      await deps.queues.transfers.consult(portalOf(req), param(req, 'id'), toAgentId);
+      res.status(202).json({ status: 'consulting' });
+    }),
+  );
+  r.get(
+    '/api/agents/:id/consult',
+    wrap(async (req, res) => {
+      const c = await deps.queues.transfers.consultation(portalOf(req), param(req, 'id'));
+      if (!c) throw new TransferError(`agent ${param(req, 'id')} is not consulting anyone`);
+      res.json({ toAgentId: c.toAgentId, state: c.state });
+    }),
+  );
+  r.post(
+    '/api/agents/:id/consult/complete',
+    wrap(async (req, res) => {
+      const state = await deps.queues.transfers.complete(portalOf(req), param(req, 'id'));
+      // Ringing: the colleague gets the caller on answering (or the queue, if they don't).
+      res.json({ status: state === 'talking' ? 'transferred' : 'transferring' });
+    }),
+  );
+  r.post(
+    '/api/agents/:id/consult/cancel',
+    wrap(async (req, res) => {
+      await deps.queues.transfers.cancel(portalOf(req), param(req, 'id'));
+      res.json({ status: 'back with the caller' });
     }),
   );
 

@@ -1,97 +1,47 @@
 // CallQueues over ARI: callers wait in a mixing bridge with music on hold, the dispatcher
 // offers each waiting caller (priority first, then FIFO) to the agent its queue's strategy
-// picks, dials that agent, and bridges the two when the agent answers. An agent who lets it
-// ring maxRings × ringSeconds is paused automatically and the caller goes to the next agent.
+// picks, dials that agent, and hands the answered leg to the conversations. An agent who lets
+// it ring maxRings × ringSeconds is paused automatically and the caller goes to the next agent.
+// Transfers (transfers.ts) and announcements (position-announcer.ts) work on the same callers.
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../ports.ts';
-import type { BridgeHandle } from '../telephony/bridges.ts';
-import { CallEndedError, type CallChannel, type Telephony } from '../telephony/port.ts';
+import { CallEndedError } from '../telephony/port.ts';
+import { Conversations } from './conversations.ts';
 import type { QueueDirectory, QueueConfig } from './directory.ts';
 import { selectAgent, type Candidate } from './domain/strategy.ts';
-import { compareWaiting, positionOf, type Waiting } from './domain/waiting-line.ts';
+import { compareWaiting, positionOf } from './domain/waiting-line.ts';
 import type { CallQueues, QueueEntry, QueueResult } from './port.ts';
+import { PositionAnnouncer } from './position-announcer.ts';
 import type { AgentRegistry, LiveAgent } from './presence.ts';
-import type { ActiveRecording, StereoRecorder } from './recorder.ts';
+import {
+  agentDidNotAnswer,
+  lineKey,
+  QueueNotFoundError,
+  ringTimedOut,
+  type Offer,
+  type QueueServiceHooks,
+  type QueueTelephony,
+  type Waiter,
+  type WaitingLines,
+} from './queue-call.ts';
+import { QueueHistory } from './queue-history.ts';
+import type { StereoRecorder } from './recorder.ts';
 import type { AcdRepository } from './store/acd-repository.ts';
+import { Transfers } from './transfers.ts';
 
-export class QueueNotFoundError extends Error {
-  readonly code = 'QUEUE_NOT_FOUND';
-  constructor(portalId: string, queueId: string) {
-    super(`no queue ${queueId} in account ${portalId}`);
-    this.name = 'QueueNotFoundError';
-  }
-}
+export { QueueNotFoundError, type QueueServiceHooks, type QueueTelephony } from './queue-call.ts';
 
-export interface QueueTelephony extends Pick<Telephony, 'originate'> {
-  bridge(name?: string): Promise<BridgeHandle>;
-  /** Hangs up a channel by id (an agent leg that still rings); ignores a channel already gone. */
-  hangupChannel(channelId: string): Promise<void>;
-  /** Plays media in sequence into a bridge (announcements to a waiting caller). */
-  playOnBridge(bridgeId: string, media: readonly string[], playbackId: string): Promise<void>;
-  /** Stops a playback; ignores one already finished. */
-  stopPlayback(playbackId: string): Promise<void>;
-}
-
-export interface QueueServiceHooks {
-  /** StasisStart of the caller → agent leg dial request sent (bench metric). */
-  onAgentDialled?(ms: number): void;
-  /** A caller joined a waiting line (tests and live views). */
-  onWaiting?(entry: QueueEntry): void;
-  /** Every finished queue call (tests and live views). */
-  onResult?(entry: QueueEntry, result: QueueResult): void;
-}
-
-interface Offer {
-  agentId: string;
-  channelId: string;
-}
-
-interface Waiter extends Waiting {
-  id: string;
-  key: string;
-  entry: QueueEntry;
-  bridge: Promise<BridgeHandle>;
-  offer?: Offer;
-  tried: Set<string>;
-  /** Left the waiting line (answered, abandoned or overflowed). */
-  done: boolean;
-  stickyAgentId: string | null;
-  talkMs?: ReadonlyMap<string, number>;
-  timers: NodeJS.Timeout[];
-  /** Bumped by every transfer: a conversation whose segment is stale was transferred away. */
-  segment: number;
-  /** The position announcement playing into the caller's bridge, if any. */
-  announcement?: string;
-  /** Transfer to one agent: only this agent is offered the caller (once). */
-  onlyAgentId?: string;
-  settle(result: QueueResult): void;
-}
-
-/** A caller talking with an agent, by agent: what a transfer needs. */
-interface Conversation {
-  waiter: Waiter;
-  leg: CallChannel;
-}
-
-export class TransferError extends Error {
-  readonly code = 'TRANSFER';
-  constructor(message: string) {
-    super(message);
-    this.name = 'TransferError';
-  }
-}
-
-export type TransferTarget = { agentId: string } | { queueId: string };
-
-const lineKey = (portalId: string, queueId: string) => `${portalId}\u0000${queueId}`;
-
-export class QueueService implements CallQueues {
+export class QueueService implements CallQueues, WaitingLines {
   private readonly lines = new Map<string, Waiter[]>();
   private readonly lastPosition = new Map<string, number>();
-  private readonly talking = new Map<string, Conversation>();
   private seq = 0;
   private dispatchScheduled = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private readonly history: QueueHistory;
+  private readonly announcer: PositionAnnouncer;
+  readonly conversations: Conversations;
+  /** Blind and attended transfers of the callers agents are talking with (Q6). */
+  readonly transfers: Transfers;
 
   constructor(
     private readonly deps: {
@@ -105,6 +55,25 @@ export class QueueService implements CallQueues {
       hooks?: QueueServiceHooks;
     },
   ) {
+    this.history = new QueueHistory(deps.repo, deps.log);
+    this.announcer = new PositionAnnouncer(deps.telephony, deps.log);
+    this.conversations = new Conversations({
+      agents: deps.agents,
+      clock: deps.clock,
+      log: deps.log,
+      history: this.history,
+      announcer: this.announcer,
+      recorder: deps.recorder,
+    });
+    this.transfers = new Transfers({
+      directory: deps.directory,
+      agents: deps.agents,
+      telephony: deps.telephony,
+      clock: deps.clock,
+      log: deps.log,
+      conversations: this.conversations,
+      lines: this,
+    });
     // An agent who becomes available may take a waiting caller.
     deps.agents.onChange((_portal, status) => {
       if (status.state === 'available') this.dispatch();
@@ -122,6 +91,11 @@ export class QueueService implements CallQueues {
     return n;
   }
 
+  /** Channels of the caller's bridge while `agentId` talks (tests check there is one agent leg). */
+  bridgedWith(portalId: string, agentId: string): Promise<string[] | null> {
+    return this.conversations.bridgedWith(portalId, agentId);
+  }
+
   async enqueue(entry: QueueEntry): Promise<QueueResult> {
     const { directory, agents, clock } = this.deps;
     const queue = directory.get(entry.portalId, entry.queueId);
@@ -133,7 +107,7 @@ export class QueueService implements CallQueues {
     });
     if (!loggedIn) {
       const result: QueueResult = { kind: 'overflow', reason: 'no-agents', waitMs: 0 };
-      await this.remember(entry, randomUUID(), enqueuedAt, result, null);
+      await this.history.record(entry, randomUUID(), enqueuedAt, result, null, enqueuedAt);
       this.deps.hooks?.onResult?.(entry, result);
       return result;
     }
@@ -148,8 +122,11 @@ export class QueueService implements CallQueues {
         await answered;
         await call.play(welcome);
       } catch (err) {
-        if (err instanceof CallEndedError)
-          return this.finishUnanswered(entry, randomUUID(), enqueuedAt, null, 'abandoned');
+        if (err instanceof CallEndedError) {
+          const result = await this.finishUnanswered(entry, randomUUID(), enqueuedAt, 'abandoned');
+          this.deps.hooks?.onResult?.(entry, result);
+          return result;
+        }
         throw err;
       }
     }
@@ -187,7 +164,7 @@ export class QueueService implements CallQueues {
         if (waiter.done) return;
         this.join(waiter, queue);
       });
-      void call.ended.then(() => this.abandon(waiter));
+      void call.ended.then(() => this.endWait(waiter, 'abandoned'));
       bridge.catch((err: unknown) => {
         if (!call.isEnded()) this.deps.log.error({ err }, 'queue bridge setup failed');
       });
@@ -220,18 +197,34 @@ export class QueueService implements CallQueues {
     return { stickyAgentId, talkMs };
   }
 
-  private join(waiter: Waiter, queue: QueueConfig): void {
+  join(waiter: Waiter, queue: QueueConfig): void {
     const line = this.lines.get(waiter.key) ?? [];
     line.push(waiter);
     line.sort(compareWaiting);
     this.lines.set(waiter.key, line);
     this.deps.hooks?.onWaiting?.(waiter.entry);
-    waiter.timers.push(setTimeout(() => this.overflow(waiter), queue.row.maxWaitSeconds * 1000));
+    waiter.timers.push(
+      setTimeout(() => this.endWait(waiter, 'overflow'), queue.row.maxWaitSeconds * 1000),
+    );
     if (queue.row.announceSeconds > 0) {
-      const every = setInterval(() => this.announce(waiter), queue.row.announceSeconds * 1000);
-      waiter.timers.push(every);
+      const announce = () => {
+        const position = positionOf(this.lines.get(waiter.key) ?? [], waiter);
+        this.announcer.announce(waiter, position);
+      };
+      waiter.timers.push(setInterval(announce, queue.row.announceSeconds * 1000));
     }
     this.dispatch();
+  }
+
+  leave(waiter: Waiter): void {
+    waiter.done = true;
+    for (const t of waiter.timers) clearTimeout(t);
+    waiter.timers = [];
+    const line = this.lines.get(waiter.key);
+    if (line) {
+      const i = line.indexOf(waiter);
+      if (i >= 0) line.splice(i, 1);
+    }
   }
 
   /** Coalesces dispatch requests into one pass on the next microtask. */
@@ -324,7 +317,6 @@ export class QueueService implements CallQueues {
     waiter.offer = offer;
     // Synchronous state change: the next dispatch pass already sees the agent as ringing.
     void agents.apply(portalId, agentId, { type: 'offer' });
-    const ringMs = queue.row.ringSeconds * queue.row.maxRings * 1000;
     const startedAt = clock.now();
     this.deps.hooks?.onAgentDialled?.(startedAt - waiter.entry.call.startedAt);
     telephony
@@ -336,22 +328,22 @@ export class QueueService implements CallQueues {
         args: ['acd-agent', waiter.entry.queueId],
       })
       .then(
-        (leg) => this.connect(waiter, queue, agent, leg),
+        async (leg) => {
+          waiter.offer = undefined;
+          if (waiter.done) {
+            // The caller left (hung up, overflowed) while the agent answered.
+            await leg.hangup();
+            await agents.apply(portalId, agentId, { type: 'offer-failed' });
+            return;
+          }
+          this.leave(waiter);
+          await this.conversations.talk(waiter, queue, agentId, leg);
+        },
         async (err: unknown) => {
           waiter.offer = undefined;
-          const elapsed = clock.now() - startedAt;
-          // Rang the whole attempt without an answer: Q3 auto-pause. Busy or rejected legs end
-          // early and only move the caller on.
-          const noAnswer = !waiter.done && elapsed >= ringMs - 750;
-          if (noAnswer) {
-            await agents.apply(portalId, agentId, {
-              type: 'pause',
-              reason: `no answer after ${queue.row.maxRings} rings`,
-            });
-          } else {
-            await agents.apply(portalId, agentId, { type: 'offer-failed' });
-          }
-          log.info({ agentId, err: String(err), elapsed, noAnswer }, 'agent did not take the call');
+          const rangOut = !waiter.done && ringTimedOut(queue, clock.now() - startedAt);
+          await agentDidNotAnswer(agents, portalId, agentId, queue, rangOut);
+          log.info({ agentId, err: String(err), rangOut }, 'agent did not take the call');
           waiter.tried.add(agentId);
           // A transfer to one agent who did not answer: the caller goes on in the queue.
           delete waiter.onlyAgentId;
@@ -361,209 +353,33 @@ export class QueueService implements CallQueues {
       .catch((err: unknown) => log.error({ err, agentId }, 'queue offer failed'));
   }
 
-  private async connect(
-    waiter: Waiter,
-    queue: QueueConfig,
-    agent: LiveAgent,
-    leg: CallChannel,
-  ): Promise<void> {
-    const { agents, clock, log } = this.deps;
-    const { entry } = waiter;
-    const portalId = entry.portalId;
-    const agentId = agent.row.id;
-    if (waiter.done) {
-      // The caller left (hung up, overflowed) while the agent answered.
-      await leg.hangup();
-      await agents.apply(portalId, agentId, { type: 'offer-failed' });
-      return;
-    }
-    this.leave(waiter);
-    waiter.offer = undefined;
-    const segment = waiter.segment;
-    const talkKey = lineKey(portalId, agentId);
-    const answeredAt = clock.now();
-    let recording: ActiveRecording | undefined;
-    let bridge: BridgeHandle | undefined;
-    try {
-      bridge = await waiter.bridge;
-      await this.stopAnnouncement(waiter);
-      await bridge.stopMoh();
-      await bridge.add([leg.info.id]);
-      if (queue.row.record && this.deps.recorder)
-        recording = await this.deps.recorder
-          .start(entry.call.info.id, leg.info.id)
-          .catch((err: unknown) => {
-            log.error({ err }, 'recording did not start; the call goes on unrecorded');
-            return undefined;
-          });
-    } catch (err) {
-      log.error({ err }, 'could not bridge caller and agent');
-    }
-    // Busy once the two are bridged: the widget and transfers see a live conversation.
-    this.talking.set(talkKey, { waiter, leg });
-    log.debug({ agentId, queueId: entry.queueId }, 'agent connected');
-    await agents.apply(portalId, agentId, { type: 'answered' });
-    await Promise.race([entry.call.ended, leg.ended]);
-    this.talking.delete(talkKey);
-    const endedAt = clock.now();
-    const transferred = waiter.segment !== segment && !entry.call.isEnded();
-    // The conversation is over when either side hangs up; the caller's channel stays with the
-    // flow (it may go on), the agent's leg is ours to end.
-    let stored: { id: string; url: string } | undefined;
-    if (recording) {
-      // Filed under the CRM call when the caller came through a flow, so the call links it.
-      const callId = entry.callId ?? (transferred ? randomUUID() : waiter.id);
-      stored = await recording
-        .finish({ portalId, kind: 'queue-call', callId })
-        .catch((err: unknown) => {
-          log.error({ err }, 'recording could not be stored');
-          return undefined;
-        });
-    }
-    await leg.hangup().catch(() => undefined);
-    if (!transferred) await bridge?.destroy().catch(() => undefined);
-    await agents.endCall(portalId, agentId, queue.row.wrapUpSeconds);
-    const result: QueueResult = {
-      kind: 'answered',
-      agentId,
-      waitMs: answeredAt - waiter.enqueuedAt,
-      talkMs: endedAt - answeredAt,
-      ...(stored ? { recordingId: stored.id, recordingUrl: stored.url } : {}),
-    };
-    if (transferred) {
-      // This agent's part of the call, for statistics; the caller goes on with the next one.
-      await this.remember(entry, randomUUID(), waiter.enqueuedAt, result, answeredAt, endedAt);
-      return;
-    }
-    await this.remember(waiter.entry, waiter.id, waiter.enqueuedAt, result, answeredAt, endedAt);
-    waiter.settle(result);
-  }
-
-  /**
-   * Blind transfer (Q6) of the caller `agentId` is talking with, to another agent or a queue.
-   * The agent's leg is hung up at once and the caller waits with music in the same bridge;
-   * the new agent's leg joins that bridge when it answers, so only one agent leg is ever
-   * bridged with the caller. An agent who does not answer sends the caller back to the queue.
-   */
-  async transfer(portalId: string, agentId: string, target: TransferTarget): Promise<void> {
-    const conv = this.talking.get(lineKey(portalId, agentId));
-    if (!conv) throw new TransferError(`agent ${agentId} is not talking with a queue caller`);
-    const { waiter } = conv;
-    let queue = this.deps.directory.get(portalId, waiter.entry.queueId);
-    if ('queueId' in target) {
-      queue = this.deps.directory.get(portalId, target.queueId);
-      if (!queue) throw new TransferError(`no queue ${target.queueId}`);
-    } else {
-      const to = this.deps.agents.live(portalId, target.agentId);
-      if (to?.state !== 'available')
-        throw new TransferError(`agent ${target.agentId} is not available`);
-    }
-    if (!queue) throw new TransferError(`the caller's queue is gone`);
-    waiter.segment += 1;
-    waiter.done = false;
-    waiter.tried.clear();
-    if ('agentId' in target) waiter.onlyAgentId = target.agentId;
-    else delete waiter.onlyAgentId;
-    waiter.entry = { ...waiter.entry, queueId: queue.row.id };
-    waiter.key = lineKey(portalId, queue.row.id);
-    const bridge = await waiter.bridge;
-    await bridge.startMoh(queue.row.mohClass ?? undefined);
-    await conv.leg.hangup();
-    this.join(waiter, queue);
-  }
-
-  /** Channels of the caller's bridge while `agentId` talks (tests check there is one agent leg). */
-  async bridgedWith(portalId: string, agentId: string): Promise<string[] | null> {
-    const conv = this.talking.get(lineKey(portalId, agentId));
-    if (!conv) return null;
-    return (await conv.waiter.bridge).channels();
-  }
-
-  /**
-   * Position announcement, played into the caller's own bridge (not on the channel: a channel
-   * playback would hold the channel in the bridge until it ends, delaying agent or overflow).
-   */
-  private announce(waiter: Waiter): void {
-    if (waiter.done || waiter.offer) return;
-    const line = this.lines.get(waiter.key) ?? [];
-    const position = positionOf(line, waiter);
-    const media =
-      position === 1
-        ? ['sound:queue-youarenext']
-        : ['sound:queue-thereare', `number:${position - 1}`, 'sound:queue-callswaiting'];
-    const playbackId = randomUUID();
-    void (async () => {
-      const bridge = await waiter.bridge;
-      if (waiter.announcement) await this.deps.telephony.stopPlayback(waiter.announcement);
-      if (waiter.done || waiter.offer) return;
-      waiter.announcement = playbackId;
-      await this.deps.telephony.playOnBridge(bridge.id, media, playbackId);
-    })().catch((err: unknown) => {
-      if (!waiter.entry.call.isEnded()) this.deps.log.warn({ err }, 'announcement failed');
-    });
-  }
-
-  private async stopAnnouncement(waiter: Waiter): Promise<void> {
-    const id = waiter.announcement;
-    if (!id) return;
-    delete waiter.announcement;
-    await this.deps.telephony.stopPlayback(id).catch(() => undefined);
-  }
-
-  /** Takes the waiter out of the line and stops its timers. */
-  private leave(waiter: Waiter): void {
-    waiter.done = true;
-    for (const t of waiter.timers) clearTimeout(t);
-    const line = this.lines.get(waiter.key);
-    if (line) {
-      const i = line.indexOf(waiter);
-      if (i >= 0) line.splice(i, 1);
-    }
-  }
-
-  private abandon(waiter: Waiter): void {
-    if (waiter.done) return;
-    this.leave(waiter);
-    void this.dropWaiting(waiter, 'abandoned');
-  }
-
-  private overflow(waiter: Waiter): void {
-    if (waiter.done) return;
-    this.leave(waiter);
-    void this.dropWaiting(waiter, 'overflow');
-  }
-
   /** Ends the wait without an agent: cancels a ringing agent, releases the caller. */
-  private async dropWaiting(waiter: Waiter, outcome: 'abandoned' | 'overflow'): Promise<void> {
+  private endWait(waiter: Waiter, outcome: 'abandoned' | 'overflow'): void {
+    if (waiter.done) return;
+    this.leave(waiter);
     // The wait ends now, not after the bridge is torn down.
     const endedAt = this.deps.clock.now();
-    try {
-      if (waiter.offer) await this.deps.telephony.hangupChannel(waiter.offer.channelId);
-      await this.stopAnnouncement(waiter);
-      const bridge = await waiter.bridge.catch(() => undefined);
-      if (bridge) {
-        await bridge.remove([waiter.entry.call.info.id]).catch(() => undefined);
-        await bridge.destroy().catch(() => undefined);
+    void (async () => {
+      try {
+        if (waiter.offer) await this.deps.telephony.hangupChannel(waiter.offer.channelId);
+        await this.announcer.stop(waiter);
+        const bridge = await waiter.bridge.catch(() => undefined);
+        if (bridge) {
+          await bridge.remove([waiter.entry.call.info.id]).catch(() => undefined);
+          await bridge.destroy().catch(() => undefined);
+        }
+      } catch (err) {
+        this.deps.log.warn({ err }, 'releasing a waiting caller failed');
       }
-    } catch (err) {
-      this.deps.log.warn({ err }, 'releasing a waiting caller failed');
-    }
-    const result = await this.finishUnanswered(
-      waiter.entry,
-      waiter.id,
-      waiter.enqueuedAt,
-      waiter,
-      outcome,
-      endedAt,
-    );
-    waiter.settle(result);
+      const { entry, id, enqueuedAt } = waiter;
+      waiter.settle(await this.finishUnanswered(entry, id, enqueuedAt, outcome, endedAt));
+    })();
   }
 
   private async finishUnanswered(
     entry: QueueEntry,
     id: string,
     enqueuedAt: number,
-    waiter: Waiter | null,
     outcome: 'abandoned' | 'overflow',
     endedAt = this.deps.clock.now(),
   ): Promise<QueueResult> {
@@ -572,43 +388,13 @@ export class QueueService implements CallQueues {
       outcome === 'abandoned'
         ? { kind: 'abandoned', waitMs }
         : { kind: 'overflow', reason: 'max-wait', waitMs };
-    await this.remember(entry, id, enqueuedAt, result, null, endedAt);
-    if (!waiter) this.deps.hooks?.onResult?.(entry, result);
+    await this.history.record(entry, id, enqueuedAt, result, null, endedAt);
     return result;
-  }
-
-  /** One history row per queue call: sticky routing, talk time and statistics read it. */
-  private async remember(
-    entry: QueueEntry,
-    id: string,
-    enteredAt: number,
-    result: QueueResult,
-    answeredAt: number | null,
-    endedAt = this.deps.clock.now(),
-  ): Promise<void> {
-    try {
-      await this.deps.repo.recordCall({
-        id,
-        portalId: entry.portalId,
-        queueId: entry.queueId,
-        callerNumber: entry.callerNumber,
-        agentId: result.kind === 'answered' ? result.agentId : null,
-        outcome: result.kind,
-        priority: entry.priority,
-        enteredAt,
-        answeredAt,
-        endedAt,
-        waitMs: result.waitMs,
-        talkMs: result.kind === 'answered' ? result.talkMs : 0,
-        recordingId: result.kind === 'answered' ? (result.recordingId ?? null) : null,
-      });
-    } catch (err) {
-      this.deps.log.error({ err, queueCallId: id }, 'queue call history not written');
-    }
   }
 
   stop(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    // Timers only: a caller still on the line is released (and logged) when it hangs up.
     for (const line of this.lines.values())
       for (const w of line) for (const t of w.timers) clearTimeout(t);
   }
