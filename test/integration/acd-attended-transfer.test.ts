@@ -11,7 +11,13 @@ import {
   type AcdTestSidecar,
   type SipAgentPhone,
 } from '../support/acd.ts';
-import { createAgent, loginInOrder, putQueue, type TestAgent } from '../support/acd-setup.ts';
+import {
+  createAgent,
+  loginInOrder,
+  putQueue,
+  untilAgentState,
+  type TestAgent,
+} from '../support/acd-setup.ts';
 import { ari } from '../support/env.ts';
 import { waitFor } from '../support/harness.ts';
 
@@ -46,15 +52,7 @@ beforeEach(async () => {
   await loginInOrder(s, [a1, a2, silent]);
 });
 
-const untilState = (a: TestAgent, state: string) =>
-  new Promise<void>((resolve) => {
-    const off = s.acd.presence.onChange((_p, st) => {
-      if (st.agentId === a.id && st.state === state) {
-        off();
-        resolve();
-      }
-    });
-  });
+const untilState = (a: TestAgent, state: string) => untilAgentState(s, a.id, state);
 
 const stateOf = async (a: TestAgent) =>
   (await s.api<{ state: string; pauseReason?: string }>('GET', `/api/agents/${a.id}`)).body;

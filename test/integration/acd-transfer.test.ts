@@ -9,7 +9,13 @@ import {
   type AcdTestSidecar,
   type SipAgentPhone,
 } from '../support/acd.ts';
-import { createAgent, loginInOrder, putQueue, type TestAgent } from '../support/acd-setup.ts';
+import {
+  createAgent,
+  loginInOrder,
+  putQueue,
+  untilAgentState,
+  type TestAgent,
+} from '../support/acd-setup.ts';
 import { ari } from '../support/env.ts';
 
 let s: AcdTestSidecar;
@@ -29,15 +35,7 @@ after(async () => {
   for (const p of phones) p.stop();
 });
 
-const untilState = (a: TestAgent, state: string) =>
-  new Promise<void>((resolve) => {
-    const off = s.acd.presence.onChange((_p, st) => {
-      if (st.agentId === a.id && st.state === state) {
-        off();
-        resolve();
-      }
-    });
-  });
+const untilState = (a: TestAgent, state: string) => untilAgentState(s, a.id, state);
 
 test('blind transfer agent → agent, then agent → queue: one agent leg bridged each time', async () => {
   await putQueue(s, 'front', {

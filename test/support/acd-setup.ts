@@ -76,3 +76,15 @@ export function agentOf(result: QueueResult): string {
   assert.equal(result.kind, 'answered', JSON.stringify(result));
   return result.kind === 'answered' ? result.agentId : '';
 }
+
+/** Resolves when `agentId` next enters `state` (subscribe before the action that causes it). */
+export function untilAgentState(s: AcdTestSidecar, agentId: string, state: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const off = s.acd.presence.onChange((_p, st) => {
+      if (st.agentId === agentId && st.state === state) {
+        off();
+        resolve();
+      }
+    });
+  });
+}

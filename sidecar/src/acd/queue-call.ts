@@ -1,7 +1,7 @@
 // A caller's stay in the ACD, from joining a waiting line until the last agent's conversation
 // ends, and the telephony the ACD needs. Shared by the dispatcher (queue-service.ts), the
 // conversations, transfers and announcements.
-import type { Telephony } from '../telephony/port.ts';
+import type { CallChannel, Telephony } from '../telephony/port.ts';
 import type { BridgeHandle } from '../telephony/bridges.ts';
 import type { QueueConfig } from './directory.ts';
 import type { Waiting } from './domain/waiting-line.ts';
@@ -97,4 +97,24 @@ export async function agentDidNotAnswer(
       reason: `no answer after ${queue.row.maxRings} rings`,
     });
   else await agents.apply(portalId, agentId, { type: 'offer-failed' });
+}
+
+/**
+ * Rings an agent's phone for a queue caller: the whole attempt (maxRings × ringSeconds), with
+ * the caller's number shown, under our channel id so the leg can be cancelled while it rings.
+ */
+export function dialAgent(
+  telephony: QueueTelephony,
+  dial: string,
+  queue: QueueConfig,
+  waiter: Waiter,
+  channelId: string,
+): Promise<CallChannel> {
+  return telephony.originate({
+    endpoint: dial,
+    timeoutSec: queue.row.ringSeconds * queue.row.maxRings,
+    channelId,
+    ...(waiter.entry.callerNumber ? { callerId: waiter.entry.callerNumber } : {}),
+    args: ['acd-agent', waiter.entry.queueId],
+  });
 }

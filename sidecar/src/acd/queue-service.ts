@@ -15,6 +15,7 @@ import { PositionAnnouncer } from './position-announcer.ts';
 import type { AgentRegistry, LiveAgent } from './presence.ts';
 import {
   agentDidNotAnswer,
+  dialAgent,
   lineKey,
   QueueNotFoundError,
   ringTimedOut,
@@ -319,14 +320,7 @@ export class QueueService implements CallQueues, WaitingLines {
     void agents.apply(portalId, agentId, { type: 'offer' });
     const startedAt = clock.now();
     this.deps.hooks?.onAgentDialled?.(startedAt - waiter.entry.call.startedAt);
-    telephony
-      .originate({
-        endpoint: agent.row.dial,
-        timeoutSec: queue.row.ringSeconds * queue.row.maxRings,
-        channelId: offer.channelId,
-        ...(waiter.entry.callerNumber ? { callerId: waiter.entry.callerNumber } : {}),
-        args: ['acd-agent', waiter.entry.queueId],
-      })
+    dialAgent(telephony, agent.row.dial, queue, waiter, offer.channelId)
       .then(
         async (leg) => {
           waiter.offer = undefined;

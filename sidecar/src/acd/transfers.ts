@@ -20,6 +20,7 @@ import type { QueueDirectory } from './directory.ts';
 import type { AgentRegistry } from './presence.ts';
 import {
   agentDidNotAnswer,
+  dialAgent,
   lineKey,
   ringTimedOut,
   type QueueTelephony,
@@ -157,14 +158,7 @@ export class Transfers {
 
     const { queue, waiter } = conv;
     const startedAt = this.deps.clock.now();
-    telephony
-      .originate({
-        endpoint: colleague.row.dial,
-        timeoutSec: queue.row.ringSeconds * queue.row.maxRings,
-        channelId: c.channelId,
-        ...(waiter.entry.callerNumber ? { callerId: waiter.entry.callerNumber } : {}),
-        args: ['acd-agent', waiter.entry.queueId],
-      })
+    dialAgent(telephony, colleague.row.dial, queue, waiter, c.channelId)
       .then(
         (leg) => this.colleagueAnswered(c, leg),
         async (err: unknown) => {
