@@ -1,7 +1,11 @@
-// Callers for the IVR benches: each presses 1 at the menu, and a run keeps CONCURRENCY of them
+// Callers (and the shared flows file and result rows) for the IVR benches: each presses 1 at the menu, and a run keeps CONCURRENCY of them
 // on the line until CALLS are done. The sidecar and the plain-dialplan twin are measured the
 // same way: a call counts once the caller's channel is gone.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { BenchRow } from './bench-kit.ts';
 
 export interface BenchAri {
   url: string;
@@ -62,4 +66,56 @@ export async function callsPerSecond(
     }),
   );
   return calls / ((Date.now() - started) / 1000);
+}
+
+/**
+ * The flows file both IVR benches run: the menu prompt, key 1 → queue `sales` (hang up on
+ * overflow), anything else → hang up. Returns its path in `dir`.
+ */
+export function writeMenuToQueueFlows(dir: string): string {
+  const file = path.join(dir, 'flows.yaml');
+  const toQueue = [{ type: 'queue', queue: 'sales', overflow: [{ type: 'hangup' }] }];
+  const menu = {
+    type: 'menu',
+    prompt: 'sound:beep',
+    timeoutMs: 3000,
+    retries: 0,
+    options: { '1': toQueue },
+    fallback: [{ type: 'hangup' }],
+  };
+  writeFileSync(file, stringify({ queues: ['sales'], default: 'ivr', flows: { ivr: [menu] } }));
+  return file;
+}
+
+/** The three rows of a sidecar-vs-dialplan throughput comparison. */
+export function comparisonRows(
+  prefix: string,
+  viaSidecar: number,
+  plain: number,
+  command: string,
+  sidecarUnit = 'calls/s',
+): BenchRow[] {
+  return [
+    {
+      metric: `${prefix}_cps_ratio_vs_dialplan`,
+      value: +(viaSidecar / plain).toFixed(3),
+      unit: 'ratio',
+      target: '>= 0.7',
+      command,
+    },
+    {
+      metric: `${prefix}_cps`,
+      value: +viaSidecar.toFixed(2),
+      unit: sidecarUnit,
+      target: 'report',
+      command,
+    },
+    {
+      metric: `${prefix}_dialplan_cps`,
+      value: +plain.toFixed(2),
+      unit: 'calls/s',
+      target: 'report',
+      command,
+    },
+  ];
 }

@@ -3,14 +3,19 @@
 // same Asterisk, same run. Both sides' agents are the same scripted Local channels
 // ([bench-agents]: answer, talk a second, hang up), so the ratio shows what the sidecar's
 // routing and ACD cost in throughput.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { loadConfig } from '../../../sidecar/src/config.ts';
 import { startSidecar } from '../../../sidecar/src/main.ts';
 import type { BenchContext, BenchRow } from '../bench-kit.ts';
-import { benchAri, callsPerSecond, oneCall } from '../scripted-callers.ts';
+import {
+  benchAri,
+  callsPerSecond,
+  comparisonRows,
+  oneCall,
+  writeMenuToQueueFlows,
+} from '../scripted-callers.ts';
 
 export const metrics = [
   'ivr_queue_cps_ratio_vs_dialplan',
@@ -25,26 +30,8 @@ export const settings = `BENCH_IVR_QUEUE_CALLS=${CALLS} BENCH_CONCURRENCY=${CONC
 
 export async function run({ asterisk, command }: BenchContext): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'centralino-bench-ivrq-'));
-  const flowsFile = path.join(dir, 'flows.yaml');
-  writeFileSync(
-    flowsFile,
-    stringify({
-      queues: ['sales'],
-      default: 'ivr',
-      flows: {
-        ivr: [
-          {
-            type: 'menu',
-            prompt: 'sound:beep',
-            timeoutMs: 3000,
-            retries: 0,
-            options: { '1': [{ type: 'queue', queue: 'sales', overflow: [{ type: 'hangup' }] }] },
-            fallback: [{ type: 'hangup' }],
-          },
-        ],
-      },
-    }),
-  );
+  const flowsFile = writeMenuToQueueFlows(dir);
+
   const app = 'bench-ivrq';
   const portalId = '779';
   const sidecar = await startSidecar(
@@ -98,27 +85,11 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
     await sidecar.acd.repo.callsBetween(portalId, 0, Date.now() + 1000, 'sales')
   ).filter((c) => c.outcome === 'answered').length;
   await sidecar.shutdown();
-  return [
-    {
-      metric: 'ivr_queue_cps_ratio_vs_dialplan',
-      value: +(viaSidecar / plain).toFixed(3),
-      unit: 'ratio',
-      target: '>= 0.7',
-      command,
-    },
-    {
-      metric: 'ivr_queue_cps',
-      value: +viaSidecar.toFixed(2),
-      unit: `calls/s (${answered} answered by an agent)`,
-      target: 'report',
-      command,
-    },
-    {
-      metric: 'ivr_queue_dialplan_cps',
-      value: +plain.toFixed(2),
-      unit: 'calls/s',
-      target: 'report',
-      command,
-    },
-  ];
+  return comparisonRows(
+    'ivr_queue',
+    viaSidecar,
+    plain,
+    command,
+    `calls/s (${answered} answered by an agent)`,
+  );
 }

@@ -1,15 +1,20 @@
 // IVR menu → queue through the sidecar, against the same menu written in plain dialplan on the
 // same Asterisk, same run. The "queue" is a stand-in on both sides (a beep, then hang-up): this
 // measures what the flow engine costs, not the ACD (which reports its own queue metrics).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import type { CallQueues } from '../../../sidecar/src/acd/port.ts';
 import { loadConfig } from '../../../sidecar/src/config.ts';
 import { startSidecar } from '../../../sidecar/src/main.ts';
 import type { BenchContext, BenchRow } from '../bench-kit.ts';
-import { benchAri, callsPerSecond, oneCall } from '../scripted-callers.ts';
+import {
+  benchAri,
+  callsPerSecond,
+  comparisonRows,
+  oneCall,
+  writeMenuToQueueFlows,
+} from '../scripted-callers.ts';
 
 export const metrics = ['ivr_menu_cps_ratio_vs_dialplan', 'ivr_menu_cps', 'ivr_menu_dialplan_cps'];
 const CALLS = Number(process.env.BENCH_IVR_CALLS ?? 200);
@@ -26,26 +31,8 @@ const beepQueue: CallQueues = {
 
 export async function run({ asterisk, command }: BenchContext): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'centralino-bench-ivr-'));
-  const flowsFile = path.join(dir, 'flows.yaml');
-  writeFileSync(
-    flowsFile,
-    stringify({
-      queues: ['sales'],
-      default: 'ivr',
-      flows: {
-        ivr: [
-          {
-            type: 'menu',
-            prompt: 'sound:beep',
-            timeoutMs: 3000,
-            retries: 0,
-            options: { '1': [{ type: 'queue', queue: 'sales', overflow: [{ type: 'hangup' }] }] },
-            fallback: [{ type: 'hangup' }],
-          },
-        ],
-      },
-    }),
-  );
+  const flowsFile = writeMenuToQueueFlows(dir);
+
   const sidecar = await startSidecar(
     loadConfig({
       PORT: '0',
@@ -73,27 +60,5 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   );
   const plain = await callsPerSecond(ari, 'Local/0577235510@plain-ivr/n', app, CALLS, CONCURRENCY);
   await sidecar.shutdown();
-  return [
-    {
-      metric: 'ivr_menu_cps_ratio_vs_dialplan',
-      value: +(viaSidecar / plain).toFixed(3),
-      unit: 'ratio',
-      target: '>= 0.7',
-      command,
-    },
-    {
-      metric: 'ivr_menu_cps',
-      value: +viaSidecar.toFixed(2),
-      unit: 'calls/s',
-      target: 'report',
-      command,
-    },
-    {
-      metric: 'ivr_menu_dialplan_cps',
-      value: +plain.toFixed(2),
-      unit: 'calls/s',
-      target: 'report',
-      command,
-    },
-  ];
+  return comparisonRows('ivr_menu', viaSidecar, plain, command);
 }
