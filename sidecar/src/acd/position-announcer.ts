@@ -1,7 +1,9 @@
-// Position announcements to a waiting caller ("there are 2 calls waiting before you").
+// Position announcements to a waiting caller ("there are 2 calls waiting before you"). As in
+// app_queue, the hold music pauses while the announcement plays and comes back when it ends,
+// but only while the caller still waits: never onto a conversation with an agent.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../ports.ts';
-import type { QueueTelephony, Waiter } from './queue-call.ts';
+import type { Announcement, QueueTelephony, Waiter } from './queue-call.ts';
 
 /** What a caller in `position` (1-based) hears. */
 export function positionMedia(position: number): string[] {
@@ -9,6 +11,8 @@ export function positionMedia(position: number): string[] {
     ? ['sound:queue-youarenext']
     : ['sound:queue-thereare', `number:${position - 1}`, 'sound:queue-callswaiting'];
 }
+
+const stillWaiting = (waiter: Waiter) => !waiter.done && !waiter.entry.call.isEnded();
 
 export class PositionAnnouncer {
   constructor(
@@ -18,27 +22,50 @@ export class PositionAnnouncer {
 
   /**
    * Played into the caller's own bridge, not on the channel: a channel playback would hold the
-   * channel in the bridge until it ends, delaying the agent or the overflow.
+   * channel in the bridge until it ends, delaying the agent or the overflow. One at a time: a
+   * tick that comes while an announcement plays is skipped rather than cutting it off.
    */
-  announce(waiter: Waiter, position: number): void {
-    if (waiter.done || waiter.offer) return;
-    const playbackId = randomUUID();
-    void (async () => {
-      const bridge = await waiter.bridge;
-      if (waiter.announcement) await this.telephony.stopPlayback(waiter.announcement);
-      if (waiter.done || waiter.offer) return;
-      waiter.announcement = playbackId;
-      await this.telephony.playOnBridge(bridge.id, positionMedia(position), playbackId);
-    })().catch((err: unknown) => {
-      if (!waiter.entry.call.isEnded()) this.log.warn({ err }, 'announcement failed');
-    });
+  announce(waiter: Waiter, position: number, mohClass?: string): void {
+    if (waiter.announcement || waiter.offer || !stillWaiting(waiter)) return;
+    const announcement: Announcement = { stop: new AbortController(), done: Promise.resolve() };
+    waiter.announcement = announcement;
+    announcement.done = this.play(waiter, announcement.stop.signal, position, mohClass)
+      .catch((err: unknown) => {
+        if (!waiter.entry.call.isEnded()) this.log.warn({ err }, 'announcement failed');
+      })
+      .finally(() => {
+        if (waiter.announcement === announcement) delete waiter.announcement;
+      });
   }
 
-  /** Stops the caller's announcement, if one plays (an agent answered, the wait ended). */
+  private async play(waiter: Waiter, stop: AbortSignal, position: number, mohClass?: string) {
+    const bridge = await waiter.bridge;
+    if (stop.aborted) return;
+    await bridge.stopMoh();
+    try {
+      if (stop.aborted) return;
+      await this.telephony.playOnBridgeToEnd(
+        bridge.id,
+        positionMedia(position),
+        randomUUID(),
+        stop,
+      );
+    } finally {
+      // Checked when the playback is over, failed or not. stop() aborts before an agent joins
+      // the bridge and waits for this request, so the music cannot land on the conversation.
+      if (!stop.aborted && stillWaiting(waiter)) await bridge.startMoh(mohClass);
+    }
+  }
+
+  /**
+   * Ends the caller's announcement, if one plays (an agent answered, the wait ended): stops the
+   * playback, and resolves once nothing of it is in flight, so the caller's next step (agent
+   * joining, bridge torn down) comes after it and the music stays off.
+   */
   async stop(waiter: Waiter): Promise<void> {
-    const id = waiter.announcement;
-    if (!id) return;
-    delete waiter.announcement;
-    await this.telephony.stopPlayback(id).catch(() => undefined);
+    const announcement = waiter.announcement;
+    if (!announcement) return;
+    announcement.stop.abort();
+    await announcement.done;
   }
 }

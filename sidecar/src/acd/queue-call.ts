@@ -12,8 +12,19 @@ export interface QueueTelephony extends Pick<Telephony, 'originate'> {
   bridge(name?: string): Promise<BridgeHandle>;
   /** Hangs up a channel by id (an agent leg that still rings); ignores a channel already gone. */
   hangupChannel(channelId: string): Promise<void>;
-  /** Plays media in sequence into a bridge (announcements to a waiting caller). */
+  /** Plays media in sequence into a bridge (ringback to an agent who consults). */
   playOnBridge(bridgeId: string, media: readonly string[], playbackId: string): Promise<void>;
+  /**
+   * Plays media in sequence into a bridge and resolves when it has finished (PlaybackFinished),
+   * or, once `stop` is aborted, when it has been stopped, even if the abort came while the play
+   * request was still under way.
+   */
+  playOnBridgeToEnd(
+    bridgeId: string,
+    media: readonly string[],
+    playbackId: string,
+    stop: AbortSignal,
+  ): Promise<void>;
   /** Stops a playback; ignores one already finished. */
   stopPlayback(playbackId: string): Promise<void>;
 }
@@ -51,10 +62,18 @@ export interface Waiter extends Waiting {
   /** Bumped by every transfer: a conversation whose segment is stale was transferred away. */
   segment: number;
   /** The position announcement playing into the caller's bridge, if any. */
-  announcement?: string;
+  announcement?: Announcement;
   /** Transfer to one agent: only this agent is offered the caller (once). */
   onlyAgentId?: string;
   settle(result: QueueResult): void;
+}
+
+/** A position announcement in progress (position-announcer.ts). */
+export interface Announcement {
+  /** Aborted when the wait ends: the playback stops and the music does not come back. */
+  readonly stop: AbortController;
+  /** Settles when nothing of the announcement is in flight any more (music request included). */
+  done: Promise<void>;
 }
 
 /** What conversations and transfers ask of the waiting lines. */

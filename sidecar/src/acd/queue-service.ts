@@ -210,7 +210,7 @@ export class QueueService implements CallQueues, WaitingLines {
     if (queue.row.announceSeconds > 0) {
       const announce = () => {
         const position = positionOf(this.lines.get(waiter.key) ?? [], waiter);
-        this.announcer.announce(waiter, position);
+        this.announcer.announce(waiter, position, queue.row.mohClass ?? undefined);
       };
       waiter.timers.push(setInterval(announce, queue.row.announceSeconds * 1000));
     }

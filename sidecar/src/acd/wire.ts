@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../ports.ts';
 import type { RecordingArchive } from '../recordings/port.ts';
 import type { AriTelephony } from '../telephony/ari-telephony.ts';
 import { AcdAdmin, queueInput, agentInput } from './admin.ts';
+import { BridgePlaybacks } from './bridge-playbacks.ts';
 import { QueueDirectory } from './directory.ts';
 import { acdRouter } from './http.ts';
 import { AgentFeatureStep, EnqueueStep, featureFor } from './phone-steps.ts';
@@ -63,6 +64,7 @@ export async function wireAcd(deps: AcdDeps) {
         acdLog,
       )
     : undefined;
+  const playbacks = new BridgePlaybacks(telephony, acdLog);
   const resultListeners = new Set<(entry: QueueEntry, result: QueueResult) => void>();
   const queues = new QueueService({
     directory,
@@ -90,12 +92,9 @@ export async function wireAcd(deps: AcdDeps) {
       playOnBridge: async (bridgeId, media, playbackId) => {
         await telephony.client().bridges.play({ bridgeId, media: [...media], playbackId });
       },
-      stopPlayback: async (playbackId) => {
-        await telephony
-          .client()
-          .playbacks.stop({ playbackId })
-          .catch((err: unknown) => acdLog.debug({ err, playbackId }, 'playback already over'));
-      },
+      playOnBridgeToEnd: (bridgeId, media, playbackId, stop) =>
+        playbacks.playToEnd(bridgeId, media, playbackId, stop),
+      stopPlayback: (playbackId) => playbacks.stop(playbackId),
     },
   });
 
