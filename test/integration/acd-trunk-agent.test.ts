@@ -185,3 +185,36 @@ test('the mobile only rings: the agent is paused "no answer after 2 rings", the 
     pauseReason: 'no answer after 2 rings',
   });
 });
+
+test('the agent follows TRANSFER_DIAL_TEMPLATE, the one setting for outside numbers', async () => {
+  // A carrier that wants user=phone on the Request-URI: a template only this setting can give.
+  const other = await startAcdSidecar('acdtrunktpl', {
+    env: {
+      TRANSFER_DIAL_TEMPLATE: `PJSIP/trunk/sip:{number}@127.0.0.1:${trunkPeerPort};user=phone`,
+    },
+  });
+  try {
+    const trace = await startCarrier('answer');
+    const agent = await createAgent(other, '501', { phoneNumber: MOBILE });
+    // Stored as the number itself, so a changed template applies to agents made before it.
+    const listed = await other.api<{ agents: { id: string; dial: string }[] }>(
+      'GET',
+      '/api/acd/agents',
+    );
+    assert.equal(listed.body.agents.find((a) => a.id === agent.id)?.dial, `tel:${MOBILE}`);
+    await putQueue(other, 'mobile', {
+      number: '0577900504',
+      strategy: 'longest-idle',
+      members: [{ agentId: agent.id }],
+    });
+    await loginInOrder(other, [agent]);
+    assert.equal(agentOf(await queueCall(other, '0577900504', '+390577000504')), agent.id);
+    const invites = await receivedRequests(trace, 'INVITE');
+    assert.deepEqual(
+      invites.map((m) => requestUri(m)),
+      [`sip:${MOBILE}@127.0.0.1:${trunkPeerPort};user=phone`],
+    );
+  } finally {
+    await other.shutdown();
+  }
+});
