@@ -126,6 +126,7 @@ export const configSchema = z.object({
   FLOWS_FILE: z.string().min(1).optional(),
   FLOWS_WATCH: bool.default(true),
   SUPPORT_CONTRACT_TTL_MS: z.coerce.number().int().min(0).default(5000),
+  /** How every outside number is dialled: flow transfers and ACD agents on a phone number. */
   TRANSFER_DIAL_TEMPLATE: z
     .string()
     .regex(/\{number\}/, 'must contain {number}')

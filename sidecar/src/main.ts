@@ -202,6 +202,7 @@ export async function startSidecar(
     defaultPortalId: portalId,
     defaultCountry: config.DEFAULT_COUNTRY,
     dataDir: config.DATA_DIR,
+    trunkDialTemplate: config.TRANSFER_DIAL_TEMPLATE,
     seedFile: config.ACD_SEED_FILE,
     // Queue recordings go to routing's archive (wired below, used only once calls flow).
     archive: overrides.recordingArchive ?? {

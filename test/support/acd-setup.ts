@@ -13,7 +13,7 @@ export interface TestAgent {
 export async function createAgent(
   s: AcdTestSidecar,
   number: string,
-  dial: { sipUri: string } | { dial: string },
+  dial: { sipUri: string } | { phoneNumber: string } | { dial: string },
   pin = '1234',
 ): Promise<TestAgent> {
   const res = await s.api<{ id: string }>('POST', '/api/acd/agents', {

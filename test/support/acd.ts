@@ -17,7 +17,11 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fix
 export interface SipAgentPhone {
   uri: string;
   port: number;
+  /** SIPp's message trace (read it with sip-trace.ts), when started with `trace`. */
+  messageFile?: string;
   stop(): void;
+  /** Resolves once SIPp has exited (its port is free again). */
+  exited: Promise<void>;
 }
 
 let nextPort = testPortBase + 300;
@@ -30,13 +34,22 @@ function portBusy(port: number): Promise<boolean> {
   });
 }
 
-/** Starts a SIPp UAS (`answer` or `ring-only`) and resolves once it listens. */
+/**
+ * Starts a SIPp UAS (`answer`, `ring-only` or `busy`: 486 Busy Here) and resolves once it
+ * listens. `port` puts it on a fixed port (the trunk peer's, to play the carrier); its media
+ * ports are then taken from this slot's range. `trace` keeps SIPp's message trace.
+ */
 export async function startSipAgent(
   user: string,
-  behaviour: 'answer' | 'ring-only',
+  behaviour: 'answer' | 'ring-only' | 'busy',
+  opts: { port?: number; trace?: boolean } = {},
 ): Promise<SipAgentPhone> {
-  const port = nextPort;
+  const own = nextPort;
   nextPort += 10; // SIPp also binds media port + 2 (video)
+  const port = opts.port ?? own;
+  const messageFile = opts.trace
+    ? path.join(os.tmpdir(), `centralino-sipp-${user}-${randomBytes(4).toString('hex')}.log`)
+    : undefined;
   const child: ChildProcess = spawn(
     'sipp',
     [
@@ -47,22 +60,30 @@ export async function startSipAgent(
       '-p',
       String(port),
       '-mp',
-      String(port + 2),
+      String(own + 2),
       '-nostdin',
       '-timeout_error',
+      ...(messageFile ? ['-trace_msg', '-message_file', messageFile] : []),
     ],
     { stdio: 'ignore' },
   );
   let exited = false;
-  child.once('exit', () => (exited = true));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
   await waitFor(async () => exited || (await portBusy(port)), 5000, `sipp on ${port}`);
   if (exited) throw new Error(`sipp on port ${port} exited at start`);
   return {
     uri: `sip:${user}@127.0.0.1:${port}`,
     port,
+    ...(messageFile ? { messageFile } : {}),
     stop: () => {
       if (!exited) child.kill('SIGKILL');
     },
+    exited: gone,
   };
 }
 

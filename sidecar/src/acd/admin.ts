@@ -3,6 +3,7 @@
 // zod; a bad request names every problem and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { outsideDialString } from '../domain/outside-dial.ts';
 import type { Clock } from '../ports.ts';
 import { Strategies } from './domain/strategy.ts';
 import type { QueueDirectory } from './directory.ts';
@@ -26,7 +27,7 @@ const dialFields = {
     .string()
     .regex(/^sips?:[^\s@]+@[^\s]+$/, 'sip:user@host[:port]')
     .optional(),
-  /** Any fixed or mobile number, dialled through the trunk. */
+  /** Any fixed or mobile number, dialled through the trunk (stored as tel:<number>). */
   phoneNumber: z
     .string()
     .regex(/^\+?\d{3,20}$/, 'a phone number')
@@ -104,6 +105,9 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return r.data;
 }
 
+/** Prefix of an agent's stored dial when it is an outside number. */
+const TEL = 'tel:';
+
 function dialOf(d: {
   sipUri?: string | undefined;
   phoneNumber?: string | undefined;
@@ -112,8 +116,17 @@ function dialOf(d: {
   const given = [d.sipUri, d.phoneNumber, d.dial].filter((v) => v !== undefined);
   if (given.length > 1) throw new AcdInputError('give one of sipUri, phoneNumber, dial');
   if (d.sipUri) return `PJSIP/agents/${d.sipUri}`;
-  if (d.phoneNumber) return `PJSIP/${d.phoneNumber}@trunk`;
+  if (d.phoneNumber) return `${TEL}${d.phoneNumber}`;
   return d.dial;
+}
+
+/**
+ * An agent on an outside number is stored as tel:<number> and turned into a dial string only
+ * when it is rung, with the trunk template of the day: changing TRANSFER_DIAL_TEMPLATE moves
+ * every such agent at once, no agent to re-save. Other dial strings are dialled as stored.
+ */
+export function agentEndpoint(dial: string, trunkDialTemplate: string): string {
+  return dial.startsWith(TEL) ? outsideDialString(trunkDialTemplate, dial.slice(TEL.length)) : dial;
 }
 
 export function publicAgent(row: AcdAgentRow) {

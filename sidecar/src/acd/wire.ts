@@ -8,7 +8,7 @@ import type { CallStep } from '../flows/steps.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { RecordingArchive } from '../recordings/port.ts';
 import type { AriTelephony } from '../telephony/ari-telephony.ts';
-import { AcdAdmin, queueInput, agentInput } from './admin.ts';
+import { AcdAdmin, agentEndpoint, queueInput, agentInput } from './admin.ts';
 import { BridgePlaybacks } from './bridge-playbacks.ts';
 import { QueueDirectory } from './directory.ts';
 import { acdRouter } from './http.ts';
@@ -29,6 +29,8 @@ export interface AcdDeps {
   defaultPortalId: string;
   defaultCountry: string;
   dataDir: string;
+  /** How outside numbers are dialled (TRANSFER_DIAL_TEMPLATE): agents on a phone number. */
+  trunkDialTemplate: string;
   /** JSON file with agents and queues created at start when missing (ACD_SEED_FILE). */
   seedFile?: string | undefined;
   /** Where queue-call recordings go; without one, calls are not recorded. */
@@ -81,7 +83,13 @@ export async function wireAcd(deps: AcdDeps) {
       },
     },
     telephony: {
-      originate: (req) => telephony.originate(req),
+      // The queue service dials an agent's stored dial; an outside number (tel:) becomes the
+      // trunk's dial string here, at call time.
+      originate: (req) =>
+        telephony.originate({
+          ...req,
+          endpoint: agentEndpoint(req.endpoint, deps.trunkDialTemplate),
+        }),
       bridge: (name) => telephony.bridge(name),
       hangupChannel: async (channelId) => {
         await telephony

@@ -13,7 +13,10 @@ export interface AcdAgentRow {
   name: string;
   /** scrypt hash of the PIN ("salt:hash", hex). */
   pinHash: string;
-  /** Asterisk dial string: PJSIP/agents/sip:…, PJSIP/<number>@trunk, Local/…  */
+  /**
+   * Asterisk dial string (PJSIP/agents/sip:…, Local/…), or tel:<number> for an outside number,
+   * dialled with the trunk template (admin.ts agentEndpoint).
+   */
   dial: string;
   state: AgentState;
   pauseReason: string | null;

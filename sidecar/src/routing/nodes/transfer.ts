@@ -1,5 +1,6 @@
 // Transfer to an outside number through the trunk: originate the outside leg, then bridge it
 // with the caller. Exactly two channels in one bridge — no hairpin, no leg left behind (Q6).
+import { outsideDialString } from '../../domain/outside-dial.ts';
 import type { FlowNode } from '../flow-schema.ts';
 import { branch, type FlowContext, type FlowStep } from '../context.ts';
 import type { CallMedia } from '../media-port.ts';
@@ -18,7 +19,7 @@ export class TransferStep implements FlowStep {
   ) {}
 
   async run(ctx: FlowContext): Promise<'stop'> {
-    const endpoint = this.dialTemplate.replace('{number}', this.def.number);
+    const endpoint = outsideDialString(this.dialTemplate, this.def.number);
     ctx.route.push(`transfer:${this.def.number}`);
     let outside;
     try {
