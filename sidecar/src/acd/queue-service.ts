@@ -32,6 +32,31 @@ import { Transfers } from './transfers.ts';
 
 export { QueueNotFoundError, type QueueServiceHooks, type QueueTelephony } from './queue-call.ts';
 
+/**
+ * Longest a caller's release waits for its bridge set-up. Under heavy load Asterisk was seen not
+ * to answer bridge music requests at all (the bench, ~100+ callers starting hold music at once
+ * on 2 cores): the caller's result, and so its call record, must not wait on them forever.
+ */
+const BRIDGE_SETUP_WAIT_MS = 10_000;
+
+/** The promise's value, or undefined if it fails or takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
 export class QueueService implements CallQueues, WaitingLines {
   private readonly lines = new Map<string, Waiter[]>();
   private readonly lastPosition = new Map<string, number>();
@@ -357,7 +382,7 @@ export class QueueService implements CallQueues, WaitingLines {
       try {
         if (waiter.offer) await this.deps.telephony.hangupChannel(waiter.offer.channelId);
         await this.announcer.stop(waiter);
-        const bridge = await waiter.bridge.catch(() => undefined);
+        const bridge = await within(waiter.bridge, BRIDGE_SETUP_WAIT_MS);
         if (bridge) {
           await bridge.remove([waiter.entry.call.info.id]).catch(() => undefined);
           await bridge.destroy().catch(() => undefined);

@@ -84,7 +84,6 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
     },
   );
   await sidecar.telephony.whenConnected();
-  const DEBUGTIMER = setInterval(() => console.error('DEBUG', { results, waiting, dialled: dialled.length, w: sidecar.acd.queues.waitingCount() }), 5000); DEBUGTIMER.unref();
   const ari = {
     url: asterisk.ariUrl,
     username: asterisk.ariUsername,
