@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { placeCall } from '../../asterisk/caller.ts';
-import { parseMonoWav, rms } from '../../sidecar/src/acd/domain/stereo-wav.ts';
+import { rms } from '../../sidecar/src/acd/domain/stereo-wav.ts';
 import type { QueueEntry } from '../../sidecar/src/acd/port.ts';
 import { startAcdSidecar, type AcdTestSidecar } from '../support/acd.ts';
 import { createAgent, loginInOrder, putQueue } from '../support/acd-setup.ts';
+import { takeStoredRecording } from '../support/heard-audio.ts';
 import { ari, testAsterisk } from '../support/env.ts';
 
 let s: AcdTestSidecar;
 const waiting: ((e: QueueEntry) => void)[] = [];
-const auth = `Basic ${Buffer.from(`${ari.username}:${ari.password}`).toString('base64')}`;
 
 before(async () => {
   s = await startAcdSidecar('moh', { onWaiting: (e) => waiting.shift()?.(e) });
@@ -55,11 +55,8 @@ test('a caller waiting in a queue hears hold music', async () => {
   const { result } = await done;
   assert.equal(result.kind, 'abandoned');
 
-  const file = `${ari.url}/ari/recordings/stored/${encodeURIComponent(name)}`;
-  const res = await fetch(`${file}/file`, { headers: { authorization: auth } });
-  assert.equal(res.status, 200, 'the caller recorded what it heard');
-  const wav = parseMonoWav(Buffer.from(await res.arrayBuffer()));
-  await fetch(file, { method: 'DELETE', headers: { authorization: auth } });
+  // Asserts the recording exists (the caller recorded what it heard) and removes it.
+  const wav = await takeStoredRecording(name);
   assert.ok(wav.samples.length > 2 * 8000, `recorded ${wav.samples.length} samples`);
   assert.ok(rms(wav.samples) > 300, `the caller hears audio on hold (rms ${rms(wav.samples)})`);
 });

@@ -17,6 +17,7 @@ import {
   loginInOrder,
   putQueue,
   queueCall,
+  untilAgentState,
   type TestAgent,
 } from '../support/acd-setup.ts';
 import { ari } from '../support/env.ts';
@@ -63,15 +64,7 @@ async function stopCarrier() {
   carrier = undefined;
 }
 
-const untilState = (a: TestAgent, state: string) =>
-  new Promise<void>((resolve) => {
-    const off = s.acd.presence.onChange((_p, st) => {
-      if (st.agentId === a.id && st.state === state) {
-        off();
-        resolve();
-      }
-    });
-  });
+const untilState = (a: TestAgent, state: string) => untilAgentState(s, a.id, state);
 
 const status = async (a: TestAgent) =>
   (await s.api<{ state: string; pauseReason?: string }>('GET', `/api/agents/${a.id}`)).body;

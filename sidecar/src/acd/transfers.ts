@@ -24,6 +24,7 @@ import {
   lineKey,
   ringTimedOut,
   type QueueTelephony,
+  type Waiter,
   type WaitingLines,
 } from './queue-call.ts';
 
@@ -109,10 +110,8 @@ export class Transfers {
       queue = to;
     } else this.availableColleague(portalId, agentId, target.agentId);
     waiter.segment += 1;
-    waiter.done = false;
-    waiter.tried.clear();
-    if ('agentId' in target) waiter.onlyAgentId = target.agentId;
-    else delete waiter.onlyAgentId;
+    // Waiting again from now on: a caller who hangs up during what follows is abandoned.
+    backInLine(waiter, 'agentId' in target ? target.agentId : undefined);
     waiter.entry = { ...waiter.entry, queueId: queue.row.id };
     waiter.key = lineKey(portalId, queue.row.id);
     const bridge = await waiter.bridge;
@@ -252,25 +251,15 @@ export class Transfers {
    * puts the caller back in the queue.
    */
   private async endConsultation(c: Consultation): Promise<void> {
-    const { agents, telephony } = this.deps;
     this.finish(c);
+    await this.releaseColleague(c);
     const { conv } = c;
-    const portalId = conv.waiter.entry.portalId;
-    if (c.leg) {
-      await c.leg.hangup().catch(() => undefined);
-      await agents.endCall(portalId, c.toAgentId, 0);
-    } else await telephony.hangupChannel(c.channelId);
-    await telephony.stopPlayback(c.ringbackId);
-    await c.bridge.destroy();
     conv.consulting = false;
     if (conv.waiter.entry.call.isEnded()) return;
     if (conv.leg.isEnded()) {
       // The agent hung up while the colleague rang, and the colleague did not answer.
-      const { waiter } = conv;
-      waiter.done = false;
-      waiter.tried.clear();
-      delete waiter.onlyAgentId;
-      this.deps.lines.join(waiter, conv.queue);
+      backInLine(conv.waiter);
+      this.deps.lines.join(conv.waiter, conv.queue);
       return;
     }
     const callerBridge = await conv.waiter.bridge;
@@ -296,6 +285,14 @@ export class Transfers {
   private async callerLeft(c: Consultation): Promise<void> {
     if (c.over) return;
     this.finish(c);
+    await this.releaseColleague(c);
+  }
+
+  /**
+   * Ends the colleague's part: hangs up their leg (or cancels its ringing: the dial's failure
+   * then frees the colleague), stops the ringback, removes the consultation bridge.
+   */
+  private async releaseColleague(c: Consultation): Promise<void> {
     const { agents, telephony } = this.deps;
     if (c.leg) {
       await c.leg.hangup().catch(() => undefined);
@@ -304,4 +301,12 @@ export class Transfers {
     await telephony.stopPlayback(c.ringbackId);
     await c.bridge.destroy();
   }
+}
+
+/** The caller waits again, with a fresh list of agents: for `onlyAgentId` alone, or any. */
+function backInLine(waiter: Waiter, onlyAgentId?: string): void {
+  waiter.done = false;
+  waiter.tried.clear();
+  if (onlyAgentId !== undefined) waiter.onlyAgentId = onlyAgentId;
+  else delete waiter.onlyAgentId;
 }
