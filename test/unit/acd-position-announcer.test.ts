@@ -1,4 +1,4 @@
-// The announcer's ordering with the music, on a scripted bridge: the orders that real calls
+// The announcer's ordering with the caller's music, on a scripted bridge: the orders that real calls
 // reach only by chance (an agent answering mid-announcement, or just as the music restarts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -28,18 +28,16 @@ function rig() {
   const log: string[] = [];
   const playing: { media: readonly string[]; finish(): void; fail(): void }[] = [];
   let startMoh: Promise<void> | undefined;
-  const bridge = {
-    id: 'b1',
-    stopMoh: () => {
-      log.push('stopMoh');
+  const bridge = { id: 'b1' } as unknown as BridgeHandle;
+  const telephony = {
+    stopMusic: (channelId: string) => {
+      log.push(`stopMoh ${channelId}`);
       return Promise.resolve();
     },
-    startMoh: (cls?: string) => {
-      log.push(`startMoh ${cls}`);
+    startMusic: (channelId: string, cls?: string) => {
+      log.push(`startMoh ${channelId} ${cls}`);
       return startMoh ?? Promise.resolve();
     },
-  } as unknown as BridgeHandle;
-  const telephony = {
     playOnBridgeToEnd: (_bridge: string, media: readonly string[], _id: string, stop) => {
       log.push(`play ${media.join(' ')}`);
       const d = deferred();
@@ -55,7 +53,7 @@ function rig() {
   const waiter = {
     done: false,
     bridge: Promise.resolve(bridge),
-    entry: { call: { isEnded: () => ended } },
+    entry: { call: { info: { id: 'caller' }, isEnded: () => ended } },
   } as unknown as Waiter;
   return {
     log,
@@ -83,12 +81,12 @@ test('the music pauses for the announcement and comes back, in the queue class, 
   r.announcer.announce(r.waiter, 2, 'jazz');
   await settle();
   assert.deepEqual(r.log, [
-    'stopMoh',
+    'stopMoh caller',
     'play sound:queue-thereare number:1 sound:queue-callswaiting',
   ]);
   r.playing[0]!.finish();
   await settle();
-  assert.deepEqual(r.log.slice(2), ['startMoh jazz']);
+  assert.deepEqual(r.log.slice(2), ['startMoh caller jazz']);
   assert.equal(r.waiter.announcement, undefined, 'the next tick may announce again');
 });
 
@@ -99,7 +97,7 @@ test('an agent answering mid-announcement: the playback stops and the music stay
   r.waiter.done = true;
   await r.announcer.stop(r.waiter);
   await settle();
-  assert.deepEqual(r.log, ['stopMoh', 'play sound:queue-youarenext', 'stopped']);
+  assert.deepEqual(r.log, ['stopMoh caller', 'play sound:queue-youarenext', 'stopped']);
 });
 
 test('stop() waits for a music restart already sent, so the agent joins after it', async () => {
@@ -110,7 +108,7 @@ test('stop() waits for a music restart already sent, so the agent joins after it
   await settle();
   r.playing[0]!.finish();
   await settle();
-  assert.equal(r.log.at(-1), 'startMoh undefined');
+  assert.equal(r.log.at(-1), 'startMoh caller undefined');
   r.waiter.done = true;
   let stopped = false;
   const stopping = r.announcer.stop(r.waiter).then(() => (stopped = true));
@@ -126,7 +124,7 @@ test('a failed playback brings the music back; a caller who hung up gets none', 
   await settle();
   r.playing[0]!.fail();
   await settle();
-  assert.equal(r.log.at(-1), 'startMoh undefined');
+  assert.equal(r.log.at(-1), 'startMoh caller undefined');
 
   const gone = rig();
   gone.announcer.announce(gone.waiter, 1);
@@ -134,7 +132,7 @@ test('a failed playback brings the music back; a caller who hung up gets none', 
   gone.hangUp();
   gone.playing[0]!.finish();
   await settle();
-  assert.deepEqual(gone.log, ['stopMoh', 'play sound:queue-youarenext']);
+  assert.deepEqual(gone.log, ['stopMoh caller', 'play sound:queue-youarenext']);
 });
 
 test('no announcement over one still playing, while an agent rings, or after the wait', async () => {

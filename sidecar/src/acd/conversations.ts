@@ -10,7 +10,7 @@ import type { QueueConfig } from './directory.ts';
 import type { QueueResult } from './port.ts';
 import type { PositionAnnouncer } from './position-announcer.ts';
 import type { AgentRegistry } from './presence.ts';
-import { lineKey, type Waiter } from './queue-call.ts';
+import { lineKey, stopHoldMusic, type QueueTelephony, type Waiter } from './queue-call.ts';
 import type { QueueHistory } from './queue-history.ts';
 import type { ActiveRecording, StereoRecorder } from './recorder.ts';
 
@@ -37,6 +37,7 @@ export class Conversations {
       log: Logger;
       history: QueueHistory;
       announcer: PositionAnnouncer;
+      telephony: QueueTelephony;
       recorder?: StereoRecorder | undefined;
     },
   ) {}
@@ -69,7 +70,7 @@ export class Conversations {
     try {
       bridge = await waiter.bridge;
       await this.deps.announcer.stop(waiter);
-      await bridge.stopMoh();
+      await stopHoldMusic(this.deps.telephony, waiter);
       await bridge.add([leg.info.id]);
       if (queue.row.record && this.deps.recorder)
         recording = await this.deps.recorder

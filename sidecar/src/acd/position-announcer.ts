@@ -3,7 +3,13 @@
 // but only while the caller still waits: never onto a conversation with an agent.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../ports.ts';
-import type { Announcement, QueueTelephony, Waiter } from './queue-call.ts';
+import {
+  startHoldMusic,
+  stopHoldMusic,
+  type Announcement,
+  type QueueTelephony,
+  type Waiter,
+} from './queue-call.ts';
 
 /** What a caller in `position` (1-based) hears. */
 export function positionMedia(position: number): string[] {
@@ -41,7 +47,7 @@ export class PositionAnnouncer {
   private async play(waiter: Waiter, stop: AbortSignal, position: number, mohClass?: string) {
     const bridge = await waiter.bridge;
     if (stop.aborted) return;
-    await bridge.stopMoh();
+    await stopHoldMusic(this.telephony, waiter);
     try {
       if (stop.aborted) return;
       await this.telephony.playOnBridgeToEnd(
@@ -53,7 +59,8 @@ export class PositionAnnouncer {
     } finally {
       // Checked when the playback is over, failed or not. stop() aborts before an agent joins
       // the bridge and waits for this request, so the music cannot land on the conversation.
-      if (!stop.aborted && stillWaiting(waiter)) await bridge.startMoh(mohClass);
+      if (!stop.aborted && stillWaiting(waiter))
+        await startHoldMusic(this.telephony, waiter, mohClass);
     }
   }
 

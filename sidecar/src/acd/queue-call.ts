@@ -27,6 +27,24 @@ export interface QueueTelephony extends Pick<Telephony, 'originate'> {
   ): Promise<void>;
   /** Stops a playback; ignores one already finished. */
   stopPlayback(playbackId: string): Promise<void>;
+  /**
+   * Music on hold on one channel: the waiting caller, alone in its bridge. Channel music, not
+   * bridge music: ARI bridge music is an extra announcer channel pair and mixing thread per
+   * bridge, which at 300 waiting callers cost Asterisk twice the CPU (see docs/ARCHITECTURE.md).
+   */
+  startMusic(channelId: string, mohClass?: string): Promise<void>;
+  /** Stops a channel's music; ignores a channel already gone. */
+  stopMusic(channelId: string): Promise<void>;
+}
+
+/** Music for the caller while it waits (or holds during a transfer). */
+export function startHoldMusic(telephony: QueueTelephony, waiter: Waiter, mohClass?: string) {
+  return telephony.startMusic(waiter.entry.call.info.id, mohClass);
+}
+
+/** Off before anyone else hears the caller's bridge: an agent, a colleague, an announcement. */
+export function stopHoldMusic(telephony: QueueTelephony, waiter: Waiter) {
+  return telephony.stopMusic(waiter.entry.call.info.id);
 }
 
 export interface QueueServiceHooks {
@@ -49,7 +67,7 @@ export interface Waiter extends Waiting {
   /** The waiting line this caller is in (account + queue), see lineKey. */
   key: string;
   entry: QueueEntry;
-  /** The caller's own mixing bridge: music while waiting, the agent leg joins it. */
+  /** The caller's own mixing bridge: the caller waits alone in it, the agent leg joins it. */
   bridge: Promise<BridgeHandle>;
   offer?: Offer;
   /** Agents who already failed this caller (busy, rejected, no answer) in this wait. */
@@ -133,6 +151,8 @@ export function dialAgent(
     endpoint: dial,
     timeoutSec: queue.row.ringSeconds * queue.row.maxRings,
     channelId,
+    // As Dial() does: the agent leg takes the caller's codecs and linked id.
+    originator: waiter.entry.call.info.id,
     ...(waiter.entry.callerNumber ? { callerId: waiter.entry.callerNumber } : {}),
     args: ['acd-agent', waiter.entry.queueId],
   });

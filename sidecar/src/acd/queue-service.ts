@@ -34,8 +34,8 @@ export { QueueNotFoundError, type QueueServiceHooks, type QueueTelephony } from 
 
 /**
  * Longest a caller's release waits for its bridge set-up. Under heavy load Asterisk was seen not
- * to answer bridge music requests at all (the bench, ~100+ callers starting hold music at once
- * on 2 cores): the caller's result, and so its call record, must not wait on them forever.
+ * to answer music requests for minutes (the bench, when each waiting caller's bridge had its own
+ * bridge music on 2 cores): the caller's result, and so its call record, must not wait on them.
  */
 const BRIDGE_SETUP_WAIT_MS = 10_000;
 
@@ -89,6 +89,7 @@ export class QueueService implements CallQueues, WaitingLines {
       log: deps.log,
       history: this.history,
       announcer: this.announcer,
+      telephony: deps.telephony,
       recorder: deps.recorder,
     });
     this.transfers = new Transfers({
@@ -160,7 +161,7 @@ export class QueueService implements CallQueues, WaitingLines {
     const bridge = answered.then(async () => {
       const b = await this.deps.telephony.bridge('acd');
       await b.add([call.info.id]);
-      await b.startMoh(queue.row.mohClass ?? undefined);
+      await this.deps.telephony.startMusic(call.info.id, queue.row.mohClass ?? undefined);
       return b;
     });
     bridge.catch(() => undefined);

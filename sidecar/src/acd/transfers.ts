@@ -23,6 +23,8 @@ import {
   dialAgent,
   lineKey,
   ringTimedOut,
+  startHoldMusic,
+  stopHoldMusic,
   type QueueTelephony,
   type Waiter,
   type WaitingLines,
@@ -114,8 +116,7 @@ export class Transfers {
     backInLine(waiter, 'agentId' in target ? target.agentId : undefined);
     waiter.entry = { ...waiter.entry, queueId: queue.row.id };
     waiter.key = lineKey(portalId, queue.row.id);
-    const bridge = await waiter.bridge;
-    await bridge.startMoh(queue.row.mohClass ?? undefined);
+    await startHoldMusic(this.deps.telephony, waiter, queue.row.mohClass ?? undefined);
     await conv.leg.hangup();
     this.deps.lines.join(waiter, queue);
   }
@@ -144,7 +145,7 @@ export class Transfers {
       const agentLeg = conv.leg.info.id;
       const callerBridge = await conv.waiter.bridge;
       await callerBridge.remove([agentLeg]);
-      await callerBridge.startMoh(conv.queue.row.mohClass ?? undefined);
+      await startHoldMusic(telephony, conv.waiter, conv.queue.row.mohClass ?? undefined);
       await c.bridge.add([agentLeg]);
       // The agent hears it ring (ends when the colleague answers or the bridge goes).
       await telephony.playOnBridge(c.bridge.id, ['tone:ring'], c.ringbackId);
@@ -263,7 +264,7 @@ export class Transfers {
       return;
     }
     const callerBridge = await conv.waiter.bridge;
-    await callerBridge.stopMoh();
+    await stopHoldMusic(this.deps.telephony, conv.waiter);
     await callerBridge.add([conv.leg.info.id]);
   }
 

@@ -103,6 +103,17 @@ export async function wireAcd(deps: AcdDeps) {
       playOnBridgeToEnd: (bridgeId, media, playbackId, stop) =>
         playbacks.playToEnd(bridgeId, media, playbackId, stop),
       stopPlayback: (playbackId) => playbacks.stop(playbackId),
+      startMusic: async (channelId, mohClass) => {
+        await telephony
+          .client()
+          .channels.startMoh({ channelId, ...(mohClass ? { mohClass } : {}) });
+      },
+      stopMusic: async (channelId) => {
+        await telephony
+          .client()
+          .channels.stopMoh({ channelId })
+          .catch((err: unknown) => acdLog.debug({ err, channelId }, 'caller already gone'));
+      },
     },
   });
 

@@ -16,6 +16,7 @@ export interface AriRest {
     app: string;
     appArgs: string;
     callerId?: string;
+    originator?: string;
     timeoutSec: number;
     variables?: Record<string, string>;
   }): Promise<void>;
@@ -80,6 +81,7 @@ export function ariRestOver(current: () => Client | undefined): AriRest {
         channelId: req.channelId,
         timeout: req.timeoutSec,
         ...(req.callerId !== undefined ? { callerId: req.callerId } : {}),
+        ...(req.originator !== undefined ? { originator: req.originator } : {}),
         ...(req.variables ? { variables: req.variables } : {}),
       });
     },

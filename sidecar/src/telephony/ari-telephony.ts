@@ -135,6 +135,7 @@ export class AriTelephony implements Telephony {
           appArgs: ['outbound', ...(req.args ?? [])].join(','),
           timeoutSec: req.timeoutSec,
           ...(req.callerId !== undefined ? { callerId: req.callerId } : {}),
+          ...(req.originator !== undefined ? { originator: req.originator } : {}),
           ...(req.variables ? { variables: req.variables } : {}),
         })
         .catch((err: unknown) => {

@@ -50,6 +50,8 @@ export interface OriginateRequest {
   /** Dial string, e.g. 'PJSIP/agent101' or 'Local/+39055123@campaign-dial'. */
   endpoint: string;
   callerId?: string;
+  /** The channel this call is placed for: the new channel takes its formats and linked id. */
+  originator?: string;
   /** Seconds to ring before giving up. */
   timeoutSec: number;
   /** Extra Stasis arguments after 'outbound'. */

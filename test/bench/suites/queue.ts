@@ -28,6 +28,8 @@ const AGENTS = 60;
 export const settings = `BENCH_QUEUE_CALLS=${CALLS} BENCH_QUEUE_CPS=${CPS} BENCH_QUEUE_WAITING=${WAITING}`;
 
 const CALLER = '+390577111222';
+/** What a carrier trunk sends; the agent legs take it too (they are originated for the caller). */
+const CODEC = 'ulaw';
 
 export async function run({ asterisk, command }: BenchContext): Promise<BenchRow[]> {
   const hubspot = createHubSpotSandbox({ defaultPortal: { portalId: 778 } });
@@ -144,7 +146,13 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   // Warm the CRM cache (and the JIT) with a few calls first.
   for (let i = 0; i < 3; i++) {
     const target = results + 1;
-    await placeCall(ari, { from: CALLER, to: '0577900900', app: 'benchq', holdSeconds: 0.5 });
+    await placeCall(ari, {
+      from: CALLER,
+      to: '0577900900',
+      app: 'benchq',
+      holdSeconds: 0.5,
+      formats: CODEC,
+    });
     await when(() => results >= target);
   }
   dialled.length = 0;
@@ -156,7 +164,13 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   for (let i = 0; i < CALLS; i++) {
     const due = start + (i * 1000) / CPS;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    void placeCall(ari, { from: CALLER, to: '0577900900', app: 'benchq', holdSeconds: 1 });
+    void placeCall(ari, {
+      from: CALLER,
+      to: '0577900900',
+      app: 'benchq',
+      holdSeconds: 1,
+      formats: CODEC,
+    });
   }
   await when(() => results >= base + CALLS);
   const routing = [...dialled];
@@ -172,7 +186,13 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   for (let i = 0; i < WAITING; i++) {
     const due = waitStart + (i * 1000) / CPS;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    void placeCall(ari, { from: CALLER, to: '0577900901', app: 'benchq', holdSeconds });
+    void placeCall(ari, {
+      from: CALLER,
+      to: '0577900901',
+      app: 'benchq',
+      holdSeconds,
+      formats: CODEC,
+    });
   }
   await when(() => waiting >= waitingBase + WAITING);
   const waitingNow = sidecar.acd.queues.waitingCount();
