@@ -8,6 +8,7 @@ import { RoutingAndRecordings1732400000000 } from './1732400000000-RoutingAndRec
 import { HubSpotRateSlots1732600000000 } from './1732600000000-HubSpotRateSlots.ts';
 import { Acd1732500000000 } from './1732500000000-Acd.ts';
 import { Campaigns1732800000000 } from './1732800000000-Campaigns.ts';
+import { AcdAgentsOnTel1733100000000 } from './1733100000000-AcdAgentsOnTel.ts';
 
 export const migrations = [
   CallRecordsAndOutbox1732300000000,
@@ -19,4 +20,5 @@ export const migrations = [
   HubSpotRateSlots1732600000000,
   Acd1732500000000,
   Campaigns1732800000000,
+  AcdAgentsOnTel1733100000000,
 ];
