@@ -102,6 +102,8 @@ test('the carrier is asked for the agent number with the caller ID; caller and t
   assert.equal(more.length, 0, 'one INVITE');
   assert.equal(sipUser(requestUri(invite)), MOBILE, invite.startLine);
   assert.equal(sipUser(header(invite, 'From') ?? ''), caller, header(invite, 'From'));
+  const asserted = header(invite, 'P-Asserted-Identity');
+  assert.equal(sipUser(asserted ?? ''), caller, asserted);
 
   // The bridge holds the caller and the leg that called the carrier (same SIP Call-ID).
   const bridged = await s.acd.queues.bridgedWith(s.portalId, mobile.id);
