@@ -9,6 +9,7 @@ import { HubSpotRateSlots1732600000000 } from './1732600000000-HubSpotRateSlots.
 import { Acd1732500000000 } from './1732500000000-Acd.ts';
 import { Campaigns1732800000000 } from './1732800000000-Campaigns.ts';
 import { AcdAgentsOnTel1733100000000 } from './1733100000000-AcdAgentsOnTel.ts';
+import { AcdHoldMessages1733200000000 } from './1733200000000-AcdHoldMessages.ts';
 
 export const migrations = [
   CallRecordsAndOutbox1732300000000,
@@ -21,4 +22,5 @@ export const migrations = [
   Acd1732500000000,
   Campaigns1732800000000,
   AcdAgentsOnTel1733100000000,
+  AcdHoldMessages1733200000000,
 ];

@@ -3,6 +3,8 @@
 // 18 s recorded). The prompts, decoded by Asterisk, are found in the recordings by normalised
 // cross-correlation: the first caller hears "you are next", the second "there are" · "1" ·
 // "calls waiting", in that order; music plays before and after the announcement, not under it.
+// A third caller waits in a queue with a hold message and no position: it hears the message,
+// with the same pause in the music, and no position prompt.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -29,11 +31,15 @@ const NOT_HEARD = 0.5;
 const MUSIC_RMS = 150;
 const POSITION_2 = ['queue-thereare', 'digits/1', 'queue-callswaiting'] as const;
 const POSITION_1 = ['queue-youarenext'] as const;
+/** The hold message (7.8 s): its queue announces every 12 s, its caller records 23 s. */
+const HOLD_MESSAGE = ['queue-periodic-announce'] as const;
+const HOLD_ANNOUNCE_S = 12;
+const HOLD_LISTEN_S = 23;
 
 let s: AcdTestSidecar;
 const waiting: ((e: QueueEntry) => void)[] = [];
 const prompts = new Map<string, Int16Array>();
-const heard: { first?: PcmMono; second?: PcmMono } = {};
+const heard: { first?: PcmMono; second?: PcmMono; holding?: PcmMono } = {};
 
 before(async () => {
   s = await startAcdSidecar('announce', { onWaiting: (e) => waiting.shift()?.(e) });
@@ -45,32 +51,44 @@ before(async () => {
     announceSeconds: ANNOUNCE_S,
     members: [{ agentId: agent.id }],
   });
+  await putQueue(s, 'holdmsg', {
+    number: '0577900302',
+    strategy: 'longest-idle',
+    maxWaitSeconds: 120,
+    announceSeconds: HOLD_ANNOUNCE_S,
+    holdMessageMedia: `sound:${HOLD_MESSAGE[0]}`,
+    announcePosition: false,
+    members: [{ agentId: agent.id }],
+  });
   // Logged in but paused: callers wait instead of overflowing.
   await loginInOrder(s, [agent]);
   await s.api('POST', `/api/agents/${agent.id}/pause`, { reason: 'announcement test' });
-  for (const p of [...POSITION_2, ...POSITION_1]) prompts.set(p, (await decodedPrompt(p)).samples);
+  for (const p of [...POSITION_2, ...POSITION_1, ...HOLD_MESSAGE])
+    prompts.set(p, (await decodedPrompt(p)).samples);
 
   // The second caller joins while the first still waits: positions 1 and 2.
-  const listen = async (from: string) => {
+  const listen = async (from: string, to = '0577900301', listenS = LISTEN_S) => {
     const name = `announce-${randomUUID()}`;
     const joined = new Promise<QueueEntry>((resolve) => waiting.push(resolve));
     const done = s.nextResult(from);
     await placeCall(ari, {
       from,
-      to: '0577900301',
+      to,
       app: s.app,
       holdSeconds: 0,
-      variables: { LISTEN_NAME: name, LISTEN_S: String(LISTEN_S) },
+      variables: { LISTEN_NAME: name, LISTEN_S: String(listenS) },
     });
     await joined;
     return { name, done };
   };
   const first = await listen('+390577000901');
   const second = await listen('+390577000902');
-  for (const c of [first, second])
+  const holding = await listen('+390577000903', '0577900302', HOLD_LISTEN_S);
+  for (const c of [first, second, holding])
     assert.equal((await c.done).result.kind, 'abandoned', 'the callers hung up after listening');
   heard.first = await takeStoredRecording(first.name);
   heard.second = await takeStoredRecording(second.name);
+  heard.holding = await takeStoredRecording(holding.name);
 });
 
 after(async () => {
@@ -162,10 +180,21 @@ test('the caller in position 1 hears "you are next", and not "there are"', () =>
     assert.ok(score < NOT_HEARD, `music alone scores far lower (${score})`);
 });
 
+test('a queue with a hold message and no position: the message, and no position prompt', () => {
+  const rec = heard.holding!;
+  const [message] = find('hold message', rec, HOLD_MESSAGE);
+  assert.ok(message!.score >= HEARD, `hold message heard (score ${message!.score})`);
+  for (const m of find('hold message', rec, [...POSITION_1, 'queue-thereare']))
+    assert.ok(m.score < NOT_HEARD, `no position prompt (${m.score})`);
+  for (const score of musicAloneScores('hold message', rec, HOLD_MESSAGE, message!.lag))
+    assert.ok(score < NOT_HEARD, `music alone scores far lower (${score})`);
+});
+
 test('the music stops for the announcement and comes back after it', () => {
   for (const [who, rec, names] of [
     ['position 2', heard.second!, POSITION_2],
     ['position 1', heard.first!, POSITION_1],
+    ['hold message', heard.holding!, HOLD_MESSAGE],
   ] as const)
     assertMusicPausedFor(who, rec, names, find(who, rec, names));
 });

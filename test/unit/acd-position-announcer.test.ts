@@ -2,7 +2,11 @@
 // reach only by chance (an agent answering mid-announcement, or just as the music restarts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PositionAnnouncer, positionMedia } from '../../sidecar/src/acd/position-announcer.ts';
+import {
+  announcementMedia,
+  PositionAnnouncer,
+  positionMedia,
+} from '../../sidecar/src/acd/position-announcer.ts';
 import type { QueueTelephony, Waiter } from '../../sidecar/src/acd/queue-call.ts';
 import type { BridgeHandle } from '../../sidecar/src/telephony/bridges.ts';
 
@@ -76,9 +80,26 @@ test('positions: 1 is "you are next", n is "there are n-1 calls waiting"', () =>
   ]);
 });
 
+test('each tick: the hold message, then the position, each switched per queue', () => {
+  const busy = 'sound:queue-periodic-announce';
+  assert.deepEqual(announcementMedia({ holdMessageMedia: busy, announcePosition: true }, 1), [
+    busy,
+    'sound:queue-youarenext',
+  ]);
+  assert.deepEqual(announcementMedia({ holdMessageMedia: busy, announcePosition: false }, 3), [
+    busy,
+  ]);
+  assert.deepEqual(announcementMedia({ holdMessageMedia: null, announcePosition: true }, 2), [
+    'sound:queue-thereare',
+    'number:1',
+    'sound:queue-callswaiting',
+  ]);
+  assert.deepEqual(announcementMedia({ holdMessageMedia: null, announcePosition: false }, 2), []);
+});
+
 test('the music pauses for the announcement and comes back, in the queue class, after it', async () => {
   const r = rig();
-  r.announcer.announce(r.waiter, 2, 'jazz');
+  r.announcer.announce(r.waiter, positionMedia(2), 'jazz');
   await settle();
   assert.deepEqual(r.log, [
     'stopMoh caller',
@@ -92,7 +113,7 @@ test('the music pauses for the announcement and comes back, in the queue class, 
 
 test('an agent answering mid-announcement: the playback stops and the music stays off', async () => {
   const r = rig();
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   await settle();
   r.waiter.done = true;
   await r.announcer.stop(r.waiter);
@@ -104,7 +125,7 @@ test('stop() waits for a music restart already sent, so the agent joins after it
   const r = rig();
   const moh = deferred();
   r.holdStartMoh(moh.promise);
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   await settle();
   r.playing[0]!.finish();
   await settle();
@@ -120,14 +141,14 @@ test('stop() waits for a music restart already sent, so the agent joins after it
 
 test('a failed playback brings the music back; a caller who hung up gets none', async () => {
   const r = rig();
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   await settle();
   r.playing[0]!.fail();
   await settle();
   assert.equal(r.log.at(-1), 'startMoh caller undefined');
 
   const gone = rig();
-  gone.announcer.announce(gone.waiter, 1);
+  gone.announcer.announce(gone.waiter, positionMedia(1));
   await settle();
   gone.hangUp();
   gone.playing[0]!.finish();
@@ -137,18 +158,18 @@ test('a failed playback brings the music back; a caller who hung up gets none', 
 
 test('no announcement over one still playing, while an agent rings, or after the wait', async () => {
   const r = rig();
-  r.announcer.announce(r.waiter, 2);
+  r.announcer.announce(r.waiter, positionMedia(2));
   await settle();
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   await settle();
   assert.equal(r.playing.length, 1, 'the tick during an announcement is skipped');
   r.playing[0]!.finish();
   await settle();
   r.waiter.offer = { agentId: 'a1', channelId: 'c1' };
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   delete r.waiter.offer;
   r.waiter.done = true;
-  r.announcer.announce(r.waiter, 1);
+  r.announcer.announce(r.waiter, positionMedia(1));
   await settle();
   assert.equal(r.playing.length, 1);
 });

@@ -78,6 +78,8 @@ export const queueInput = z
     welcomeMedia: z.string().max(200).nullable().default(null),
     mohClass: z.string().max(64).nullable().default(null),
     announceSeconds: z.number().int().min(0).max(600).default(30),
+    holdMessageMedia: z.string().max(200).nullable().default(null),
+    announcePosition: z.boolean().default(true),
     stickyDays: z.number().int().min(1).max(365).default(7),
     talkWindowHours: z
       .number()

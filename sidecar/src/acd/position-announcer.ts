@@ -1,6 +1,7 @@
-// Position announcements to a waiting caller ("there are 2 calls waiting before you"). As in
-// app_queue, the hold music pauses while the announcement plays and comes back when it ends,
-// but only while the caller still waits: never onto a conversation with an agent.
+// Announcements to a waiting caller: the queue's hold message ("all our operators are busy…")
+// and the caller's position ("there are 2 calls waiting before you"). As in app_queue, the hold
+// music pauses while the announcement plays and comes back when it ends, but only while the
+// caller still waits: never onto a conversation with an agent.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../ports.ts';
 import {
@@ -18,6 +19,17 @@ export function positionMedia(position: number): string[] {
     : ['sound:queue-thereare', `number:${position - 1}`, 'sound:queue-callswaiting'];
 }
 
+/** What a waiting caller hears at each announcement tick: the hold message, then the position. */
+export function announcementMedia(
+  queue: { holdMessageMedia: string | null; announcePosition: boolean },
+  position: number,
+): string[] {
+  return [
+    ...(queue.holdMessageMedia ? [queue.holdMessageMedia] : []),
+    ...(queue.announcePosition ? positionMedia(position) : []),
+  ];
+}
+
 const stillWaiting = (waiter: Waiter) => !waiter.done && !waiter.entry.call.isEnded();
 
 export class PositionAnnouncer {
@@ -31,11 +43,11 @@ export class PositionAnnouncer {
    * channel in the bridge until it ends, delaying the agent or the overflow. One at a time: a
    * tick that comes while an announcement plays is skipped rather than cutting it off.
    */
-  announce(waiter: Waiter, position: number, mohClass?: string): void {
+  announce(waiter: Waiter, media: readonly string[], mohClass?: string): void {
     if (waiter.announcement || waiter.offer || !stillWaiting(waiter)) return;
     const announcement: Announcement = { stop: new AbortController(), done: Promise.resolve() };
     waiter.announcement = announcement;
-    announcement.done = this.play(waiter, announcement.stop.signal, position, mohClass)
+    announcement.done = this.play(waiter, announcement.stop.signal, media, mohClass)
       .catch((err: unknown) => {
         if (!waiter.entry.call.isEnded()) this.log.warn({ err }, 'announcement failed');
       })
@@ -44,18 +56,18 @@ export class PositionAnnouncer {
       });
   }
 
-  private async play(waiter: Waiter, stop: AbortSignal, position: number, mohClass?: string) {
+  private async play(
+    waiter: Waiter,
+    stop: AbortSignal,
+    media: readonly string[],
+    mohClass?: string,
+  ) {
     const bridge = await waiter.bridge;
     if (stop.aborted) return;
     await stopHoldMusic(this.telephony, waiter);
     try {
       if (stop.aborted) return;
-      await this.telephony.playOnBridgeToEnd(
-        bridge.id,
-        positionMedia(position),
-        randomUUID(),
-        stop,
-      );
+      await this.telephony.playOnBridgeToEnd(bridge.id, media, randomUUID(), stop);
     } finally {
       // Checked when the playback is over, failed or not. stop() aborts before an agent joins
       // the bridge and waits for this request, so the music cannot land on the conversation.

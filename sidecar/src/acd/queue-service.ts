@@ -11,7 +11,7 @@ import type { QueueDirectory, QueueConfig } from './directory.ts';
 import { selectAgent, type Candidate } from './domain/strategy.ts';
 import { compareWaiting, positionOf } from './domain/waiting-line.ts';
 import type { CallQueues, QueueEntry, QueueResult } from './port.ts';
-import { PositionAnnouncer } from './position-announcer.ts';
+import { announcementMedia, PositionAnnouncer } from './position-announcer.ts';
 import type { AgentRegistry, LiveAgent } from './presence.ts';
 import {
   agentDidNotAnswer,
@@ -236,7 +236,9 @@ export class QueueService implements CallQueues, WaitingLines {
     if (queue.row.announceSeconds > 0) {
       const announce = () => {
         const position = positionOf(this.lines.get(waiter.key) ?? [], waiter);
-        this.announcer.announce(waiter, position, queue.row.mohClass ?? undefined);
+        const media = announcementMedia(queue.row, position);
+        if (media.length > 0)
+          this.announcer.announce(waiter, media, queue.row.mohClass ?? undefined);
       };
       waiter.timers.push(setInterval(announce, queue.row.announceSeconds * 1000));
     }

@@ -56,8 +56,12 @@ export interface AcdQueueRow {
   wrapUpSeconds: number;
   welcomeMedia: string | null;
   mohClass: string | null;
-  /** Position announcement every N seconds; 0 = never. */
+  /** Announcement (hold message and/or position) every N seconds; 0 = never. */
   announceSeconds: number;
+  /** Hold message played at each announcement, before the position (Q5), e.g. sound:…; none if null. */
+  holdMessageMedia: string | null;
+  /** Whether each announcement says the caller's position. */
+  announcePosition: boolean;
   stickyDays: number;
   talkWindowHours: number;
   serviceLevelSeconds: number;
@@ -82,6 +86,13 @@ export const AcdQueueEntity = new EntitySchema<AcdQueueRow>({
     welcomeMedia: { name: 'welcome_media', type: 'varchar', length: 200, nullable: true },
     mohClass: { name: 'moh_class', type: 'varchar', length: 64, nullable: true },
     announceSeconds: { name: 'announce_seconds', type: 'int' },
+    holdMessageMedia: {
+      name: 'hold_message_media',
+      type: 'varchar',
+      length: 200,
+      nullable: true,
+    },
+    announcePosition: { name: 'announce_position', type: 'boolean', default: true },
     stickyDays: { name: 'sticky_days', type: 'int' },
     talkWindowHours: { name: 'talk_window_hours', type: 'int' },
     serviceLevelSeconds: { name: 'service_level_seconds', type: 'int' },
