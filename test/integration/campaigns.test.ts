@@ -9,7 +9,7 @@ import { AttemptEntity, DncEntity, TargetEntity } from '../../sidecar/src/campai
 import { OutboxEntity } from '../../sidecar/src/store/entities.ts';
 import type { Sidecar } from '../../sidecar/src/main.ts';
 import { createTwilioSandbox } from '../../sandbox/src/twilio/index.ts';
-import { testDatabaseUrl } from '../support/env.ts';
+import { isolatedTestDatabaseUrl, testDatabaseUrl } from '../support/env.ts';
 import { startTestHubSpot } from '../support/hubspot.ts';
 import { waitFor } from '../support/harness.ts';
 import {
@@ -673,7 +673,10 @@ test('scheduled start: an agenda job starts the campaign at startAt, not before'
   const log = dialLog();
   const s = await startCampaignSidecar({
     clock,
-    databaseUrl: testDatabaseUrl('campaign-scheduled'),
+    // A database of its own: on MariaDB the file's tests share one, and what earlier tests
+    // left there (campaigns, jobs) is the likely source of a dial before startAt that CI saw
+    // once ("dialled 1477 ms early", 23 ms after the start request).
+    databaseUrl: await isolatedTestDatabaseUrl('campaign_scheduled'),
     observer: log.observer,
     env: { JOBS_POLL_MS: '100' },
   });
