@@ -7,8 +7,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 const LEGACY = /^PJSIP\/(\+?[0-9]+)@trunk$/;
 const TEL = /^tel:(\+?[0-9]+)$/;
 
-async function rewrite(q: QueryRunner, from: RegExp, to: (n: string) => string): Promise<void> {
-  const rows = (await q.query('SELECT id, dial FROM acd_agents')) as { id: string; dial: string }[];
+async function rewrite(
+  q: QueryRunner,
+  like: string,
+  from: RegExp,
+  to: (n: string) => string,
+): Promise<void> {
+  // LIKE narrows the rows read; the pattern decides (and extracts the number).
+  const rows = (await q.query('SELECT id, dial FROM acd_agents WHERE dial LIKE ?', [like])) as {
+    id: string;
+    dial: string;
+  }[];
   for (const row of rows) {
     const number = from.exec(row.dial)?.[1];
     if (number === undefined) continue;
@@ -20,10 +29,10 @@ export class AcdAgentsOnTel1733100000000 implements MigrationInterface {
   name = 'AcdAgentsOnTel1733100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await rewrite(q, LEGACY, (n) => `tel:${n}`);
+    await rewrite(q, 'PJSIP/%@trunk', LEGACY, (n) => `tel:${n}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await rewrite(q, TEL, (n) => `PJSIP/${n}@trunk`);
+    await rewrite(q, 'tel:%', TEL, (n) => `PJSIP/${n}@trunk`);
   }
 }

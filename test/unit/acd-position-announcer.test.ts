@@ -1,5 +1,6 @@
-// The announcer's ordering with the caller's music, on a scripted bridge: the orders that real calls
-// reach only by chance (an agent answering mid-announcement, or just as the music restarts).
+// The announcer's ordering with the caller's music, on a scripted bridge: the orders that real
+// calls reach only by chance (an agent answering mid-announcement, or just as the music
+// restarts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

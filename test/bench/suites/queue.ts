@@ -91,6 +91,9 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
     username: asterisk.ariUsername,
     password: asterisk.ariPassword,
   };
+  /** One scripted caller from CALLER, in ulaw (CODEC), into the bench's application. */
+  const call = (to: string, holdSeconds: number) =>
+    placeCall(ari, { from: CALLER, to, app: 'benchq', holdSeconds, formats: CODEC });
   const portalId = String(portal.portalId);
   const { admin, presence } = sidecar.acd;
 
@@ -146,13 +149,7 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   // Warm the CRM cache (and the JIT) with a few calls first.
   for (let i = 0; i < 3; i++) {
     const target = results + 1;
-    await placeCall(ari, {
-      from: CALLER,
-      to: '0577900900',
-      app: 'benchq',
-      holdSeconds: 0.5,
-      formats: CODEC,
-    });
+    await call('0577900900', 0.5);
     await when(() => results >= target);
   }
   dialled.length = 0;
@@ -164,13 +161,7 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   for (let i = 0; i < CALLS; i++) {
     const due = start + (i * 1000) / CPS;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    void placeCall(ari, {
-      from: CALLER,
-      to: '0577900900',
-      app: 'benchq',
-      holdSeconds: 1,
-      formats: CODEC,
-    });
+    void call('0577900900', 1);
   }
   await when(() => results >= base + CALLS);
   const routing = [...dialled];
@@ -186,13 +177,7 @@ export async function run({ asterisk, command }: BenchContext): Promise<BenchRow
   for (let i = 0; i < WAITING; i++) {
     const due = waitStart + (i * 1000) / CPS;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    void placeCall(ari, {
-      from: CALLER,
-      to: '0577900901',
-      app: 'benchq',
-      holdSeconds,
-      formats: CODEC,
-    });
+    void call('0577900901', holdSeconds);
   }
   await when(() => waiting >= waitingBase + WAITING);
   const waitingNow = sidecar.acd.queues.waitingCount();

@@ -58,7 +58,7 @@ export interface AcdQueueRow {
   mohClass: string | null;
   /** Announcement (hold message and/or position) every N seconds; 0 = never. */
   announceSeconds: number;
-  /** Hold message played at each announcement, before the position (Q5), e.g. sound:…; none if null. */
+  /** Hold message played at each announcement, before the position (Q5); none if null. */
   holdMessageMedia: string | null;
   /** Whether each announcement says the caller's position. */
   announcePosition: boolean;
