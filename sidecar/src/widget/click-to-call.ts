@@ -166,10 +166,13 @@ export class ClickToCall {
       return channel;
     };
     let finished = false;
+    let bridge: BridgeHandle | undefined;
     const finish = async (status: EndStatus, cause: string, channelId: string) => {
       if (finished) return;
       finished = true;
       await Promise.all(a.legs.map((l) => l.hangup().catch(() => undefined)));
+      // Gone before the 'ended' event: whoever sees the call ended sees no bridge left either.
+      await bridge?.destroy().catch(() => undefined);
       const endedAt = this.clock.now();
       const answeredAt = row.answeredAt;
       await this.store.endClickToCall(row, { status, endedAt, answeredAt, channelId, cause });
@@ -218,7 +221,6 @@ export class ClickToCall {
     if (a.hangupRequested || agent.isEnded())
       return finish('CANCELED', 'agent left before the customer answered', agent.info.id);
 
-    let bridge: BridgeHandle | undefined;
     try {
       bridge = await this.telephony.bridge(`widget-${row.id}`);
       await bridge.add([agent.info.id, customer.info.id]);
@@ -235,8 +237,6 @@ export class ClickToCall {
     } catch (err) {
       log.error({ err }, 'bridging failed');
       await finish('FAILED', 'bridging failed', customer.info.id);
-    } finally {
-      await bridge?.destroy().catch(() => undefined);
     }
   }
 }
