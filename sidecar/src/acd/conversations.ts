@@ -4,6 +4,7 @@
 // segment: the conversation that ends then was only this agent's part of the call.
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../ports.ts';
+import type { AgentCallChanges } from './agent-call-changes.ts';
 import type { BridgeHandle } from '../telephony/bridges.ts';
 import type { CallChannel } from '../telephony/port.ts';
 import type { QueueConfig } from './directory.ts';
@@ -39,6 +40,7 @@ export class Conversations {
       announcer: PositionAnnouncer;
       telephony: QueueTelephony;
       recorder?: StereoRecorder | undefined;
+      changes: AgentCallChanges;
     },
   ) {}
 
@@ -85,10 +87,12 @@ export class Conversations {
     // Busy once the two are bridged: the widget and transfers see a live conversation.
     const conv: Conversation = { waiter, leg, queue, consulting: false };
     this.talking.set(talkKey, conv);
+    this.deps.changes.emit(portalId, agentId);
     log.debug({ agentId, queueId: entry.queueId }, 'agent connected');
     await agents.apply(portalId, agentId, { type: 'answered' });
     await Promise.race([entry.call.ended, leg.ended]);
     this.talking.delete(talkKey);
+    this.deps.changes.emit(portalId, agentId);
     const endedAt = clock.now();
     const transferred = waiter.segment !== segment || (conv.consulting && !entry.call.isEnded());
     // The conversation is over when either side hangs up; the caller's channel stays with the

@@ -37,6 +37,11 @@ export class QueueDirectory {
     return this.queues.get(key(portalId, queueId));
   }
 
+  /** The account's queues (transfer targets). */
+  inPortal(portalId: string): QueueConfig[] {
+    return [...this.queues.values()].filter((q) => q.row.portalId === portalId);
+  }
+
   /** The queue whose service number is `calledNumber`, if any (Q5: a service = a number). */
   byNumber(portalId: string, calledNumber: string): QueueConfig | undefined {
     for (const q of this.queues.values())

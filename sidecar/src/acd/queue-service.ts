@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../ports.ts';
 import { CallEndedError } from '../telephony/port.ts';
+import { AgentCallChanges } from './agent-call-changes.ts';
 import { Conversations } from './conversations.ts';
 import type { QueueDirectory, QueueConfig } from './directory.ts';
 import { selectAgent, type Candidate } from './domain/strategy.ts';
@@ -68,6 +69,8 @@ export class QueueService implements CallQueues, WaitingLines {
   readonly conversations: Conversations;
   /** Blind and attended transfers of the callers agents are talking with (Q6). */
   readonly transfers: Transfers;
+  /** An agent's queue call or consultation started or ended (the widget's live view). */
+  readonly agentCalls: AgentCallChanges;
 
   constructor(
     private readonly deps: {
@@ -83,6 +86,7 @@ export class QueueService implements CallQueues, WaitingLines {
   ) {
     this.history = new QueueHistory(deps.repo, deps.log);
     this.announcer = new PositionAnnouncer(deps.telephony, deps.log);
+    this.agentCalls = new AgentCallChanges(deps.log);
     this.conversations = new Conversations({
       agents: deps.agents,
       clock: deps.clock,
@@ -91,6 +95,7 @@ export class QueueService implements CallQueues, WaitingLines {
       announcer: this.announcer,
       telephony: deps.telephony,
       recorder: deps.recorder,
+      changes: this.agentCalls,
     });
     this.transfers = new Transfers({
       directory: deps.directory,
@@ -100,6 +105,7 @@ export class QueueService implements CallQueues, WaitingLines {
       log: deps.log,
       conversations: this.conversations,
       lines: this,
+      changes: this.agentCalls,
     });
     // An agent who becomes available may take a waiting caller.
     deps.agents.onChange((_portal, status) => {

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '../ports.ts';
 import type { BridgeHandle } from '../telephony/bridges.ts';
 import type { CallChannel } from '../telephony/port.ts';
+import type { AgentCallChanges } from './agent-call-changes.ts';
 import type { Conversation, Conversations } from './conversations.ts';
 import type { QueueDirectory } from './directory.ts';
 import type { AgentRegistry } from './presence.ts';
@@ -80,6 +81,7 @@ export class Transfers {
       log: Logger;
       conversations: Conversations;
       lines: WaitingLines;
+      changes: AgentCallChanges;
     },
   ) {}
 
@@ -141,6 +143,7 @@ export class Transfers {
     };
     this.consultations.set(lineKey(portalId, agentId), c);
     conv.consulting = true;
+    this.deps.changes.emit(portalId, agentId);
     try {
       const agentLeg = conv.leg.info.id;
       const callerBridge = await conv.waiter.bridge;
@@ -195,11 +198,18 @@ export class Transfers {
   async consultation(portalId: string, agentId: string): Promise<ConsultationStatus | null> {
     const c = this.consultations.get(lineKey(portalId, agentId));
     if (!c) return null;
-    return {
-      toAgentId: c.toAgentId,
-      state: c.leg ? 'talking' : 'ringing',
-      channels: await c.bridge.channels(),
-    };
+    return { ...this.stateOf(c), channels: await c.bridge.channels() };
+  }
+
+  /** The consultation `agentId` is in, without asking Asterisk (live views). */
+  consulting(portalId: string, agentId: string): Omit<ConsultationStatus, 'channels'> | null {
+    const c = this.consultations.get(lineKey(portalId, agentId));
+    return c ? this.stateOf(c) : null;
+  }
+
+  private stateOf(c: Consultation): Omit<ConsultationStatus, 'channels'> {
+    // Talking once the colleague is in the consultation bridge (or handed over already).
+    return { toAgentId: c.toAgentId, state: c.leg ? 'talking' : 'ringing' };
   }
 
   private consultationOf(portalId: string, agentId: string): Consultation {
@@ -210,7 +220,9 @@ export class Transfers {
 
   private finish(c: Consultation): void {
     c.over = true;
-    this.consultations.delete(lineKey(c.conv.waiter.entry.portalId, c.fromAgentId));
+    const portalId = c.conv.waiter.entry.portalId;
+    this.consultations.delete(lineKey(portalId, c.fromAgentId));
+    this.deps.changes.emit(portalId, c.fromAgentId);
   }
 
   private async colleagueAnswered(c: Consultation, leg: CallChannel): Promise<void> {
@@ -229,6 +241,7 @@ export class Transfers {
     if (c.handOverOnAnswer) return this.handOver(c);
     await c.bridge.add([leg.info.id]);
     c.legBridged = true;
+    this.deps.changes.emit(portalId, c.fromAgentId);
   }
 
   /** The colleague's leg moves from the consultation into the caller's bridge. */
