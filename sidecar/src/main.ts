@@ -226,6 +226,7 @@ export async function startSidecar(
     nudgeOutbox: () => outbox.nudge(),
     directory,
     presence: overrides.agentPresence ?? acd.presence,
+    transfers: acd.widgetTransfers,
     clock,
     log,
     portalFor: () => portalId,

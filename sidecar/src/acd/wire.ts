@@ -17,6 +17,7 @@ import type { QueueEntry, QueueResult } from './port.ts';
 import { AgentRegistry } from './presence.ts';
 import { QueueService, type QueueServiceHooks } from './queue-service.ts';
 import { StereoRecorder } from './recorder.ts';
+import { acdTransfersForWidget } from './widget-transfers.ts';
 import { AcdRepository } from './store/acd-repository.ts';
 import { z } from 'zod';
 
@@ -123,6 +124,8 @@ export async function wireAcd(deps: AcdDeps) {
     presence: agents,
     admin,
     directory,
+    /** The calling widget's transfer port over these queues. */
+    widgetTransfers: acdTransfersForWidget({ queues, agents, directory }),
     routers: [
       acdRouter({
         defaultPortalId: deps.defaultPortalId,

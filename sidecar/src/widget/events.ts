@@ -1,10 +1,15 @@
-// Live events for widget sessions, per (portal, agent): presence changes and call progress.
+// Live events for widget sessions, per (portal, agent): presence changes, call progress and
+// the queue call being talked (transfers).
 // The HTTP layer turns a subscription into a server-sent-events stream.
 import type { AgentStatus } from '../acd/port.ts';
 import type { WidgetCallView } from './call-view.ts';
+import type { QueueCallView } from './transfer-port.ts';
 
 export type WidgetEvent =
-  { type: 'presence'; status: AgentStatus } | { type: 'call'; call: WidgetCallView };
+  | { type: 'presence'; status: AgentStatus }
+  | { type: 'call'; call: WidgetCallView }
+  /** The queue caller the agent talks with (null: none any more), for transfers. */
+  | { type: 'queue-call'; queueCall: QueueCallView | null };
 
 type Subscriber = (event: WidgetEvent) => void;
 

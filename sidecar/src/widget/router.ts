@@ -9,6 +9,8 @@ import { InvalidSessionError, verifyAgentToken, type AgentSession } from './agen
 import type { WidgetAssets } from './bundle.ts';
 import { viewOf } from './call-view.ts';
 import { UnsafeDialValueError, type ClickToCall } from './click-to-call.ts';
+import { addTransferRoutes } from './transfer-routes.ts';
+import type { QueueCallTransfers } from './transfer-port.ts';
 import type { Dispositions } from './dispositions.ts';
 import type { WidgetEvents } from './events.ts';
 import { WidgetCallError, type WidgetCallStore } from './widget-call-store.ts';
@@ -23,6 +25,8 @@ export interface WidgetRouterDeps {
   store: WidgetCallStore;
   clickToCall: ClickToCall;
   dispositions: Dispositions;
+  /** Transfers of the agent's queue caller (the ACD behind the port). */
+  transfers: QueueCallTransfers;
   defaultCountry: string;
   /** Caller ID shown for click-to-call in the CRM (our trunk number), if configured. */
   fromNumber: string;
@@ -149,6 +153,8 @@ export function widgetRouter(deps: WidgetRouterDeps): Router {
       ...(await deps.store.openCalls(s.portalId, s.agentId, deps.clock.now() - 6 * 3_600_000)).map(
         (row) => ({ type: 'call', call: viewOf(row) }),
       ),
+      // A widget reloaded while talking with a queue caller can still transfer them.
+      { type: 'queue-call', queueCall: deps.transfers.current(s.portalId, s.agentId) },
     ];
     if (closed) return;
     for (const e of [...snapshot, ...held]) send(e);
@@ -250,6 +256,8 @@ export function widgetRouter(deps: WidgetRouterDeps): Router {
       res.json({ call: viewOf(row), disposition: row.disposition });
     }),
   );
+
+  addTransferRoutes(api, deps.transfers);
 
   // Malformed or oversized JSON from the browser: a clear 400, not a 500.
   api.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -16,6 +16,7 @@ import { Dispositions } from './dispositions.ts';
 import { WidgetEvents } from './events.ts';
 import { notifyInboundCall } from './inbound-notifier.ts';
 import { widgetRouter } from './router.ts';
+import type { QueueCallTransfers } from './transfer-port.ts';
 import { WidgetCallStore } from './widget-call-store.ts';
 
 export interface WidgetDeps {
@@ -29,6 +30,8 @@ export interface WidgetDeps {
   directory: ContactDirectory;
   /** The ACD's AgentPresence; until it lands, main.ts passes an InMemoryAgentPresence. */
   presence: AgentPresence;
+  /** The ACD's transfers of queue callers (acd/widget-transfers.ts). */
+  transfers: QueueCallTransfers;
   clock: Clock;
   log: Logger;
   portalFor(calledNumber: string): string;
@@ -73,6 +76,13 @@ export async function wireWidget(deps: WidgetDeps): Promise<Widget> {
   const offPresence = deps.presence.onChange((portalId, status) =>
     events.publish(portalId, status.agentId, { type: 'presence', status }),
   );
+  // The agent's queue call changed: their widget shows it (and whom they consult) live.
+  const offQueueCalls = deps.transfers.onChange((portalId, agentId) =>
+    events.publish(portalId, agentId, {
+      type: 'queue-call',
+      queueCall: deps.transfers.current(portalId, agentId),
+    }),
+  );
   const router = widgetRouter({
     assets: await buildWidgetAssets(),
     secret,
@@ -83,6 +93,7 @@ export async function wireWidget(deps: WidgetDeps): Promise<Widget> {
     store,
     clickToCall,
     dispositions: new Dispositions(deps.portals, deps.clock),
+    transfers: deps.transfers,
     defaultCountry: deps.config.DEFAULT_COUNTRY,
     fromNumber: deps.config.WIDGET_CALLER_ID ?? '',
     frameAncestors: deps.config.WIDGET_FRAME_ANCESTORS,
@@ -113,6 +124,7 @@ export async function wireWidget(deps: WidgetDeps): Promise<Widget> {
     },
     async stop() {
       offPresence();
+      offQueueCalls();
       events.endAllStreams();
       await clickToCall.hangupAll();
       // Inbound notifications only wait for their call to end; do not hold shutdown for them.
