@@ -26,9 +26,15 @@ export function acdTransfersForWidget(deps: {
   /** The agent talks with a queue caller and is not consulting anyone yet. */
   const talkingOnly = (portalId: string, agentId: string) => {
     if (!conversations.of(portalId, agentId))
-      throw new TransferRefusedError('NOT_IN_QUEUE_CALL', 'you are not talking with a queue caller');
+      throw new TransferRefusedError(
+        'NOT_IN_QUEUE_CALL',
+        'you are not talking with a queue caller',
+      );
     if (transfers.consulting(portalId, agentId))
-      throw new TransferRefusedError('ALREADY_CONSULTING', 'you are consulting a colleague already');
+      throw new TransferRefusedError(
+        'ALREADY_CONSULTING',
+        'you are consulting a colleague already',
+      );
   };
   const availableColleague = (portalId: string, agentId: string, toAgentId: string) => {
     if (toAgentId === agentId)
@@ -77,9 +83,7 @@ export function acdTransfersForWidget(deps: {
           .inPortal(portalId)
           .filter((a) => a.row.id !== agentId && a.state === 'available')
           .map((a) => ({ agentId: a.row.id, name: a.row.name })),
-        queues: directory
-          .inPortal(portalId)
-          .map((q) => ({ queueId: q.row.id, name: q.row.name })),
+        queues: directory.inPortal(portalId).map((q) => ({ queueId: q.row.id, name: q.row.name })),
       };
     },
     async blind(portalId, agentId, target: TransferTarget) {
