@@ -11,6 +11,7 @@ import {
   type AgentStatus,
   type CallView,
 } from './sidecar-api.ts';
+import { initTransferPanel, onQueueCall } from './transfer-panel.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -251,7 +252,16 @@ async function start(): Promise<void> {
     .then((r) => r.dispositions)
     .catch(() => []);
   void streamEvents(
-    (event) => (event.type === 'presence' ? onPresence(event.status) : onCall(event.call)),
+    (event) => {
+      switch (event.type) {
+        case 'presence':
+          return onPresence(event.status);
+        case 'call':
+          return onCall(event.call);
+        case 'queue-call':
+          return onQueueCall(event.queueCall);
+      }
+    },
     () => signedOut('Your sign-in link is no longer valid.'),
   );
 }
@@ -272,5 +282,6 @@ $('btn-signin').addEventListener('click', () => {
   setToken(m ? decodeURIComponent(m[1]!) : raw);
   void start();
 });
+initTransferPanel(say);
 loadToken();
 void start();

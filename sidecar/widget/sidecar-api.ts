@@ -23,8 +23,25 @@ export interface CallView {
   endedAt: number | null;
 }
 
+/** The queue caller the agent talks with (the sidecar's widget/transfer-port.ts QueueCallView). */
+export interface QueueCallView {
+  callerNumber: string | null;
+  callerName: string | null;
+  contactId: string | null;
+  queueId: string;
+  queueName: string;
+  consultation: { toAgentId: string; toName: string; state: 'ringing' | 'talking' } | null;
+}
+
+export interface TransferTargets {
+  agents: { agentId: string; name: string }[];
+  queues: { queueId: string; name: string }[];
+}
+
 export type ServerEvent =
-  { type: 'presence'; status: AgentStatus } | { type: 'call'; call: CallView };
+  | { type: 'presence'; status: AgentStatus }
+  | { type: 'call'; call: CallView }
+  | { type: 'queue-call'; queueCall: QueueCallView | null };
 
 const TOKEN_KEY = 'centralino.widget.token';
 let token: string | null = null;
