@@ -40,6 +40,7 @@ before(async () => {
   await loginInOrder(s, [a1, a2]);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
   page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
   await page.goto(`${s.url}/widget/#token=${agentToken(s.portalId, a1.id)}`);
   await page.locator('#status', { hasText: 'available' }).waitFor();
 });
@@ -49,6 +50,9 @@ after(async () => {
   await s?.shutdown();
   for (const p of phones) p.stop();
 });
+
+/** A transfer that breaks fails its test instead of leaving it waiting for an event forever. */
+const WITHIN = { timeout: 30_000 };
 
 /** Resolves once `agentId` talks with a queue caller (the ACD's own event). */
 function untilTalking(agentId: string): Promise<void> {
@@ -73,51 +77,58 @@ function channelGone(id: string): Promise<void> {
   });
 }
 
-test('consult a colleague and complete the transfer by clicking in the widget', async () => {
-  const done = s.nextResult('+390577000331');
-  const a1Busy = untilAgentState(s, a1.id, 'busy');
-  const placed = await placeCall(ari, {
-    from: '+390577000331',
-    to: '0577900331',
-    app: s.app,
-    holdSeconds: 30,
-  });
-  const caller = placed.inboundChannelId;
-  await a1Busy;
-  const a1Leg = (await s.acd.queues.bridgedWith(s.portalId, a1.id))!.find((id) => id !== caller)!;
+test(
+  'consult a colleague and complete the transfer by clicking in the widget',
+  WITHIN,
+  async () => {
+    const done = s.nextResult('+390577000331');
+    const a1Busy = untilAgentState(s, a1.id, 'busy');
+    const placed = await placeCall(ari, {
+      from: '+390577000331',
+      to: '0577900331',
+      app: s.app,
+      holdSeconds: 30,
+    });
+    const caller = placed.inboundChannelId;
+    await a1Busy;
+    const a1Leg = (await s.acd.queues.bridgedWith(s.portalId, a1.id))!.find((id) => id !== caller)!;
 
-  const section = page.locator('#transfer');
-  await section.waitFor();
-  assert.equal(await page.locator('#qc-number').textContent(), '+390577000331');
-  assert.equal(await page.locator('#qc-queue').textContent(), 'bdesk');
-  await page.locator('#transfer-state', { hasText: 'Talking with the caller' }).waitFor();
-  // The picker lists the available colleague (not the agent) and the queue.
-  await page.locator('#transfer-target option', { hasText: 'Agent 332' }).waitFor({
-    state: 'attached',
-  });
-  assert.equal(await page.locator('#transfer-target option', { hasText: 'Agent 331' }).count(), 0);
-  await page.locator('#transfer-target').selectOption({ label: 'Agent 332' });
+    const section = page.locator('#transfer');
+    await section.waitFor();
+    assert.equal(await page.locator('#qc-number').textContent(), '+390577000331');
+    assert.equal(await page.locator('#qc-queue').textContent(), 'bdesk');
+    await page.locator('#transfer-state', { hasText: 'Talking with the caller' }).waitFor();
+    // The picker lists the available colleague (not the agent) and the queue.
+    await page.locator('#transfer-target option', { hasText: 'Agent 332' }).waitFor({
+      state: 'attached',
+    });
+    assert.equal(
+      await page.locator('#transfer-target option', { hasText: 'Agent 331' }).count(),
+      0,
+    );
+    await page.locator('#transfer-target').selectOption({ label: 'Agent 332' });
 
-  await page.getByRole('button', { name: 'Consult' }).click();
-  await page
-    .locator('#transfer-state', { hasText: 'Talking with Agent 332; the caller is on hold' })
-    .waitFor();
-  assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
-  assert.equal(await page.locator('#btn-transfer').isHidden(), true);
+    await page.getByRole('button', { name: 'Consult' }).click();
+    await page
+      .locator('#transfer-state', { hasText: 'Talking with Agent 332; the caller is on hold' })
+      .waitFor();
+    assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
+    assert.equal(await page.locator('#btn-transfer').isHidden(), true);
 
-  const a1LegGone = channelGone(a1Leg);
-  const a2Talking = untilTalking(a2.id);
-  await page.getByRole('button', { name: 'Complete transfer' }).click();
-  await page.locator('#message', { hasText: 'Call transferred' }).waitFor();
-  await section.waitFor({ state: 'hidden' });
-  await a1LegGone;
-  await a2Talking;
-  const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
-  assert.equal(bridged.length, 2, 'the caller and one agent leg');
-  assert.ok(bridged.includes(caller) && !bridged.includes(a1Leg));
-  assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
+    const a1LegGone = channelGone(a1Leg);
+    const a2Talking = untilTalking(a2.id);
+    await page.getByRole('button', { name: 'Complete transfer' }).click();
+    await page.locator('#message', { hasText: 'Call transferred' }).waitFor();
+    await section.waitFor({ state: 'hidden' });
+    await a1LegGone;
+    await a2Talking;
+    const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
+    assert.equal(bridged.length, 2, 'the caller and one agent leg');
+    assert.ok(bridged.includes(caller) && !bridged.includes(a1Leg));
+    assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
 
-  await s.telephony.client().channels.hangup({ channelId: caller });
-  const { result } = await done;
-  assert.equal(result.kind === 'answered' ? result.agentId : result.kind, a2.id);
-});
+    await s.telephony.client().channels.hangup({ channelId: caller });
+    const { result } = await done;
+    assert.equal(result.kind === 'answered' ? result.agentId : result.kind, a2.id);
+  },
+);

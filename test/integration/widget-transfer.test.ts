@@ -144,6 +144,9 @@ function answeredBy(result: QueueResult): string {
   return result.kind === 'answered' ? result.agentId : '';
 }
 
+/** A transfer that breaks fails its test instead of leaving it waiting for an event forever. */
+const WITHIN = { timeout: 30_000 };
+
 const routes: [string, string, unknown?][] = [
   ['GET', '/queue-call'],
   ['GET', '/transfer-targets'],
@@ -154,7 +157,7 @@ const routes: [string, string, unknown?][] = [
   ['POST', '/consult/cancel'],
 ];
 
-test('widget transfer routes refuse requests without a valid agent session', async () => {
+test('widget transfer routes refuse requests without a valid agent session', WITHIN, async () => {
   const tampered = tokens[a1.id]!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
   for (const [method, path, body] of routes) {
     for (const token of [null, tampered, agentToken(s.portalId, a1.id, -1000)]) {
@@ -168,176 +171,199 @@ test('widget transfer routes refuse requests without a valid agent session', asy
   }
 });
 
-test('not talking with a queue caller: no queue call, transfers 409, bad bodies 400', async () => {
-  assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: null });
-  assert.deepEqual((await as(a1, 'GET', '/consult')).body, { consultation: null });
-  for (const [path, body] of [
-    ['/transfer', { toQueueId: 'wsecond' }],
-    ['/transfer', { toAgentId: a2.id }],
-    ['/consult', { toAgentId: a2.id }],
-  ] as const) {
-    const res = await as(a1, 'POST', path, body);
-    assert.deepEqual([res.status, codeOf(res)], [409, 'NOT_IN_QUEUE_CALL'], path);
-  }
-  for (const path of ['/consult/complete', '/consult/cancel']) {
-    const res = await as(a1, 'POST', path);
-    assert.deepEqual([res.status, codeOf(res)], [409, 'NOT_CONSULTING'], path);
-  }
-  for (const [path, body] of [
-    ['/transfer', {}],
-    ['/transfer', { toAgentId: a2.id, toQueueId: 'wsecond' }],
-    ['/transfer', { toQueueId: '' }],
-    ['/consult', {}],
-    ['/consult', { toAgentId: 42 }],
-    // Acting for another agent is not something a body can ask for.
-    ['/consult', { toAgentId: a2.id, agentId: a2.id }],
-    ['/transfer', { toQueueId: 'wsecond', fromAgentId: a2.id }],
-  ] as const) {
-    const res = await as(a1, 'POST', path, body);
-    assert.deepEqual([res.status, codeOf(res)], [400, 'VALIDATION'], JSON.stringify(body));
-  }
-});
-
-test('transfer targets: available colleagues of the account and its queues, nobody else', async () => {
-  const targets = (await as(a1, 'GET', '/transfer-targets')).body as {
-    agents: { agentId: string; name: string }[];
-    queues: { queueId: string; name: string }[];
-  };
-  assert.deepEqual(targets.agents, [{ agentId: a2.id, name: 'Agent 322' }]);
-  assert.deepEqual(targets.queues.map((q) => q.queueId).sort(), ['wdesk', 'wsecond']);
-  await s.api('POST', `/api/agents/${a2.id}/pause`, { reason: 'lunch' });
-  assert.deepEqual(((await as(a1, 'GET', '/transfer-targets')).body.agents as unknown[]).length, 0);
-});
-
-test('consult, then complete in the widget: the colleague has the caller, one agent leg', async () => {
-  const a1Events = await openEvents(s.url, tokens[a1.id]!);
-  const a2Events = await openEvents(s.url, tokens[a2.id]!);
-  try {
-    const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000321');
-    const started = await a1Events.next<QueueCallEvent>(talkingWith('wdesk'), 'a1 queue call');
-    assert.deepEqual(started.queueCall, {
-      callerNumber: '+390577000321',
-      callerName: null,
-      contactId: null,
-      queueId: 'wdesk',
-      queueName: 'wdesk',
-      consultation: null,
-    });
-    assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: started.queueCall });
-
-    // Targets the widget must not reach: itself, nobody, another account's agent, a paused one.
-    const self = await as(a1, 'POST', '/consult', { toAgentId: a1.id });
-    assert.deepEqual([self.status, codeOf(self)], [400, 'BAD_TARGET']);
-    for (const toAgentId of ['nobody', stranger]) {
-      const res = await as(a1, 'POST', '/consult', { toAgentId });
-      assert.deepEqual([res.status, codeOf(res)], [404, 'UNKNOWN_COLLEAGUE'], toAgentId);
-      const blind = await as(a1, 'POST', '/transfer', { toAgentId });
-      assert.deepEqual([blind.status, codeOf(blind)], [404, 'UNKNOWN_COLLEAGUE'], toAgentId);
-    }
-    const noQueue = await as(a1, 'POST', '/transfer', { toQueueId: 'nope' });
-    assert.deepEqual([noQueue.status, codeOf(noQueue)], [404, 'UNKNOWN_QUEUE']);
-    await s.api('POST', `/api/agents/${a2.id}/pause`, { reason: 'coffee' });
-    const paused = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
-    assert.deepEqual([paused.status, codeOf(paused)], [409, 'COLLEAGUE_UNAVAILABLE']);
-    await s.api('POST', `/api/agents/${a2.id}/unpause`);
-
-    const consult = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
-    assert.deepEqual(consult, { status: 202, body: { status: 'consulting' } });
-    const again = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
-    assert.deepEqual([again.status, codeOf(again)], [409, 'ALREADY_CONSULTING']);
-    const blindNow = await as(a1, 'POST', '/transfer', { toQueueId: 'wsecond' });
-    assert.deepEqual([blindNow.status, codeOf(blindNow)], [409, 'ALREADY_CONSULTING']);
-
-    const talking = await a1Events.next<QueueCallEvent>(
-      (e) => isQueueCall(e) && e.queueCall?.consultation?.state === 'talking',
-      'a1 talking with a2 in the consultation',
-    );
-    assert.deepEqual(talking.queueCall?.consultation, {
-      toAgentId: a2.id,
-      toName: 'Agent 322',
-      state: 'talking',
-    });
-    assert.deepEqual((await as(a1, 'GET', '/consult')).body, {
-      consultation: talking.queueCall?.consultation,
-    });
-    // The caller holds alone meanwhile.
-    assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
-
-    const a1LegGone = channelGone(a1Leg);
-    const complete = await as(a1, 'POST', '/consult/complete');
-    assert.deepEqual(complete, { status: 200, body: { status: 'transferred' } });
-    await a1LegGone;
-    await a1Events.next(
-      afterSeeing(
-        (e) => e.queueCall?.consultation?.state === 'talking',
-        (e) => e.queueCall === null,
-      ),
-      'a1 no longer in a queue call',
-    );
-    await a2Events.next(talkingWith('wdesk'), "the caller on a2's widget");
-    const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
-    assert.equal(bridged.length, 2, 'the caller and one agent leg');
-    assert.ok(bridged.includes(caller));
-    assert.ok(!bridged.includes(a1Leg));
-    assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
+test(
+  'not talking with a queue caller: no queue call, transfers 409, bad bodies 400',
+  WITHIN,
+  async () => {
     assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: null });
+    assert.deepEqual((await as(a1, 'GET', '/consult')).body, { consultation: null });
+    for (const [path, body] of [
+      ['/transfer', { toQueueId: 'wsecond' }],
+      ['/transfer', { toAgentId: a2.id }],
+      ['/consult', { toAgentId: a2.id }],
+    ] as const) {
+      const res = await as(a1, 'POST', path, body);
+      assert.deepEqual([res.status, codeOf(res)], [409, 'NOT_IN_QUEUE_CALL'], path);
+    }
+    for (const path of ['/consult/complete', '/consult/cancel']) {
+      const res = await as(a1, 'POST', path);
+      assert.deepEqual([res.status, codeOf(res)], [409, 'NOT_CONSULTING'], path);
+    }
+    for (const [path, body] of [
+      ['/transfer', {}],
+      ['/transfer', { toAgentId: a2.id, toQueueId: 'wsecond' }],
+      ['/transfer', { toQueueId: '' }],
+      ['/consult', {}],
+      ['/consult', { toAgentId: 42 }],
+      // Acting for another agent is not something a body can ask for.
+      ['/consult', { toAgentId: a2.id, agentId: a2.id }],
+      ['/transfer', { toQueueId: 'wsecond', fromAgentId: a2.id }],
+    ] as const) {
+      const res = await as(a1, 'POST', path, body);
+      assert.deepEqual([res.status, codeOf(res)], [400, 'VALIDATION'], JSON.stringify(body));
+    }
+  },
+);
 
-    await hangupChannel(caller);
-    assert.equal(answeredBy((await done).result), a2.id);
-  } finally {
-    a1Events.close();
-    a2Events.close();
-  }
-});
-
-test('consult, then cancel in the widget: back with the caller, the colleague free', async () => {
-  const a1Events = await openEvents(s.url, tokens[a1.id]!);
-  try {
-    const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000323');
-    await as(a1, 'POST', '/consult', { toAgentId: a2.id });
-    await a1Events.next(
-      (e) => isQueueCall(e) && e.queueCall?.consultation?.state === 'talking',
-      'consultation answered',
-    );
-    const a2Free = untilAgentState(s, a2.id, 'available');
-    const cancel = await as(a1, 'POST', '/consult/cancel');
-    assert.deepEqual(cancel, { status: 200, body: { status: 'back with the caller' } });
-    await a2Free;
-    await a1Events.next(
-      afterSeeing(
-        (e) => e.queueCall?.consultation?.state === 'talking',
-        (e) => e.queueCall !== null && e.queueCall.consultation === null,
-      ),
-      'consultation over, the call goes on',
-    );
+test(
+  'transfer targets: available colleagues of the account and its queues, nobody else',
+  WITHIN,
+  async () => {
+    const targets = (await as(a1, 'GET', '/transfer-targets')).body as {
+      agents: { agentId: string; name: string }[];
+      queues: { queueId: string; name: string }[];
+    };
+    assert.deepEqual(targets.agents, [{ agentId: a2.id, name: 'Agent 322' }]);
+    assert.deepEqual(targets.queues.map((q) => q.queueId).sort(), ['wdesk', 'wsecond']);
+    await s.api('POST', `/api/agents/${a2.id}/pause`, { reason: 'lunch' });
     assert.deepEqual(
-      (await s.acd.queues.bridgedWith(s.portalId, a1.id))?.sort(),
-      [caller, a1Leg].sort(),
+      ((await as(a1, 'GET', '/transfer-targets')).body.agents as unknown[]).length,
+      0,
     );
-    await hangupChannel(caller);
-    assert.equal(answeredBy((await done).result), a1.id);
-  } finally {
-    a1Events.close();
-  }
-});
+  },
+);
 
-test('blind transfer to a queue in the widget: that queue’s agent gets the caller', async () => {
-  const a2Events = await openEvents(s.url, tokens[a2.id]!);
-  try {
-    const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000322');
-    const a1LegGone = channelGone(a1Leg);
-    const res = await as(a1, 'POST', '/transfer', { toQueueId: 'wsecond' });
-    assert.deepEqual(res, { status: 202, body: { status: 'transferring' } });
-    await a1LegGone;
-    const got = await a2Events.next<QueueCallEvent>(talkingWith('wsecond'), 'a2 has the caller');
-    assert.equal(got.queueCall?.callerNumber, '+390577000322');
-    const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
-    assert.equal(bridged.length, 2);
-    assert.ok(bridged.includes(caller));
-    assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
-    await hangupChannel(caller);
-    assert.equal(answeredBy((await done).result), a2.id);
-  } finally {
-    a2Events.close();
-  }
-});
+test(
+  'consult, then complete in the widget: the colleague has the caller, one agent leg',
+  WITHIN,
+  async () => {
+    const a1Events = await openEvents(s.url, tokens[a1.id]!);
+    const a2Events = await openEvents(s.url, tokens[a2.id]!);
+    try {
+      const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000321');
+      const started = await a1Events.next<QueueCallEvent>(talkingWith('wdesk'), 'a1 queue call');
+      assert.deepEqual(started.queueCall, {
+        callerNumber: '+390577000321',
+        callerName: null,
+        contactId: null,
+        queueId: 'wdesk',
+        queueName: 'wdesk',
+        consultation: null,
+      });
+      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: started.queueCall });
+
+      // Targets the widget must not reach: itself, nobody, another account's agent, a paused one.
+      const self = await as(a1, 'POST', '/consult', { toAgentId: a1.id });
+      assert.deepEqual([self.status, codeOf(self)], [400, 'BAD_TARGET']);
+      for (const toAgentId of ['nobody', stranger]) {
+        const res = await as(a1, 'POST', '/consult', { toAgentId });
+        assert.deepEqual([res.status, codeOf(res)], [404, 'UNKNOWN_COLLEAGUE'], toAgentId);
+        const blind = await as(a1, 'POST', '/transfer', { toAgentId });
+        assert.deepEqual([blind.status, codeOf(blind)], [404, 'UNKNOWN_COLLEAGUE'], toAgentId);
+      }
+      const noQueue = await as(a1, 'POST', '/transfer', { toQueueId: 'nope' });
+      assert.deepEqual([noQueue.status, codeOf(noQueue)], [404, 'UNKNOWN_QUEUE']);
+      await s.api('POST', `/api/agents/${a2.id}/pause`, { reason: 'coffee' });
+      const paused = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
+      assert.deepEqual([paused.status, codeOf(paused)], [409, 'COLLEAGUE_UNAVAILABLE']);
+      await s.api('POST', `/api/agents/${a2.id}/unpause`);
+
+      const consult = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
+      assert.deepEqual(consult, { status: 202, body: { status: 'consulting' } });
+      const again = await as(a1, 'POST', '/consult', { toAgentId: a2.id });
+      assert.deepEqual([again.status, codeOf(again)], [409, 'ALREADY_CONSULTING']);
+      const blindNow = await as(a1, 'POST', '/transfer', { toQueueId: 'wsecond' });
+      assert.deepEqual([blindNow.status, codeOf(blindNow)], [409, 'ALREADY_CONSULTING']);
+
+      const talking = await a1Events.next<QueueCallEvent>(
+        (e) => isQueueCall(e) && e.queueCall?.consultation?.state === 'talking',
+        'a1 talking with a2 in the consultation',
+      );
+      assert.deepEqual(talking.queueCall?.consultation, {
+        toAgentId: a2.id,
+        toName: 'Agent 322',
+        state: 'talking',
+      });
+      assert.deepEqual((await as(a1, 'GET', '/consult')).body, {
+        consultation: talking.queueCall?.consultation,
+      });
+      // The caller holds alone meanwhile.
+      assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
+
+      const a1LegGone = channelGone(a1Leg);
+      const complete = await as(a1, 'POST', '/consult/complete');
+      assert.deepEqual(complete, { status: 200, body: { status: 'transferred' } });
+      await a1LegGone;
+      await a1Events.next(
+        afterSeeing(
+          (e) => e.queueCall?.consultation?.state === 'talking',
+          (e) => e.queueCall === null,
+        ),
+        'a1 no longer in a queue call',
+      );
+      await a2Events.next(talkingWith('wdesk'), "the caller on a2's widget");
+      const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
+      assert.equal(bridged.length, 2, 'the caller and one agent leg');
+      assert.ok(bridged.includes(caller));
+      assert.ok(!bridged.includes(a1Leg));
+      assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
+      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: null });
+
+      await hangupChannel(caller);
+      assert.equal(answeredBy((await done).result), a2.id);
+    } finally {
+      a1Events.close();
+      a2Events.close();
+    }
+  },
+);
+
+test(
+  'consult, then cancel in the widget: back with the caller, the colleague free',
+  WITHIN,
+  async () => {
+    const a1Events = await openEvents(s.url, tokens[a1.id]!);
+    try {
+      const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000323');
+      await as(a1, 'POST', '/consult', { toAgentId: a2.id });
+      await a1Events.next(
+        (e) => isQueueCall(e) && e.queueCall?.consultation?.state === 'talking',
+        'consultation answered',
+      );
+      const a2Free = untilAgentState(s, a2.id, 'available');
+      const cancel = await as(a1, 'POST', '/consult/cancel');
+      assert.deepEqual(cancel, { status: 200, body: { status: 'back with the caller' } });
+      await a2Free;
+      await a1Events.next(
+        afterSeeing(
+          (e) => e.queueCall?.consultation?.state === 'talking',
+          (e) => e.queueCall !== null && e.queueCall.consultation === null,
+        ),
+        'consultation over, the call goes on',
+      );
+      assert.deepEqual(
+        (await s.acd.queues.bridgedWith(s.portalId, a1.id))?.sort(),
+        [caller, a1Leg].sort(),
+      );
+      await hangupChannel(caller);
+      assert.equal(answeredBy((await done).result), a1.id);
+    } finally {
+      a1Events.close();
+    }
+  },
+);
+
+test(
+  'blind transfer to a queue in the widget: that queue’s agent gets the caller',
+  WITHIN,
+  async () => {
+    const a2Events = await openEvents(s.url, tokens[a2.id]!);
+    try {
+      const { caller, a1Leg, done } = await callerTalkingWithA1('+390577000322');
+      const a1LegGone = channelGone(a1Leg);
+      const res = await as(a1, 'POST', '/transfer', { toQueueId: 'wsecond' });
+      assert.deepEqual(res, { status: 202, body: { status: 'transferring' } });
+      await a1LegGone;
+      const got = await a2Events.next<QueueCallEvent>(talkingWith('wsecond'), 'a2 has the caller');
+      assert.equal(got.queueCall?.callerNumber, '+390577000322');
+      const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
+      assert.equal(bridged.length, 2);
+      assert.ok(bridged.includes(caller));
+      assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
+      await hangupChannel(caller);
+      assert.equal(answeredBy((await done).result), a2.id);
+    } finally {
+      a2Events.close();
+    }
+  },
+);
