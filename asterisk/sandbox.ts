@@ -77,7 +77,7 @@ export class AsteriskSandbox {
     };
     const etc = this.hostPath(`${this.instanceDir}/etc`);
     await mkdir(etc, { recursive: true });
-    for (const d of ['run', 'log', 'spool', 'lib', 'spool/recording']) {
+    for (const d of ['run', 'log', 'spool', 'lib', 'spool/recording', 'cache']) {
       await mkdir(this.hostPath(`${this.instanceDir}/${d}`), { recursive: true });
     }
     const confDir = path.join(here, 'conf');
