@@ -138,6 +138,17 @@ export const configSchema = z.object({
     .min(60)
     .default(30 * 86400),
   MAIL_FROM: z.string().min(3).default('centralino@localhost'),
+  // Text-to-speech: texts admins type (emergency announcement, holiday/closure messages) are
+  // spoken with espeak-ng, resampled by sox, and served to Asterisk over HTTP.
+  /** espeak-ng voice (`espeak-ng --voices`): `it`, `en-gb`, `en-us`, … */
+  TTS_VOICE: z
+    .string()
+    .regex(/^[a-zA-Z0-9_+-]{1,40}$/, 'an espeak-ng voice name, e.g. it or en-gb')
+    .default('it'),
+  /** How Asterisk reaches this sidecar's /media/tts/… (unset: the address it listens on). */
+  TTS_MEDIA_URL: url(['http:', 'https:']).optional(),
+  TTS_ESPEAK_BIN: z.string().min(1).default('espeak-ng'),
+  TTS_SOX_BIN: z.string().min(1).default('sox'),
   /**
    * Operator access (Bearer) to the operator APIs (/api/acd, /api/agents, /api/routing,
    * /api/portals/…/campaigns) and the outbox dead-letter view; the CRM pages sign their requests.
