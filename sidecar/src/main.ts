@@ -29,6 +29,7 @@ import { rememberedNumbersForCards } from './routing/card-adapters.ts';
 import { routingSettingsForCards } from './routing/settings-card-adapter.ts';
 import type { AcdAdmin as CardAcdAdmin } from './cards/ports.ts';
 import { wireRouting, type Routing } from './routing/wire.ts';
+import { wireSpeech } from './tts/wire.ts';
 import { acdAdminForCards } from './acd/card-adapter.ts';
 import { wireAcd, type Acd, type AcdDeps } from './acd/wire.ts';
 import type { RecordingArchive } from './recordings/port.ts';
@@ -232,8 +233,11 @@ export async function startSidecar(
     portalFor: () => portalId,
   });
 
+  // Asterisk fetches synthesised speech from us (where we listen, unless TTS_MEDIA_URL says).
+  const speech = wireSpeech(config, () => url);
   const routing: Routing = await wireRouting({
     config,
+    tts: speech.tts,
     ds,
     clock,
     log,
@@ -328,6 +332,7 @@ export async function startSidecar(
       cards.router,
       widget.router,
       ...routing.routers,
+      speech.router,
       ...acd.routers,
       campaigns.router,
     ],

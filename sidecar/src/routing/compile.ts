@@ -26,10 +26,12 @@ import { VoicemailStep } from './nodes/voicemail.ts';
 import type { ParkingLot } from './parking-lot.ts';
 import type { RememberedNumbers } from './remembered-numbers.ts';
 import type { RoutingSettings } from './settings-store.ts';
+import type { TextToSpeech } from '../tts/port.ts';
 
 export interface StepDeps {
   log: Logger;
   settings: RoutingSettings;
+  tts: TextToSpeech;
   queues: CallQueues;
   crm: CrmCustomers;
   remembered: RememberedNumbers;
@@ -56,7 +58,7 @@ export function compileFlows(file: FlowsFile, deps: StepDeps): CompiledFlows {
       case 'gather':
         return new GatherStep(n);
       case 'announcement':
-        return new AnnouncementStep(n, deps.settings, deps.log);
+        return new AnnouncementStep(n, deps.settings, deps.tts, deps.log);
       case 'goto':
         return new GotoStep(n, resolve);
       case 'hangup':
@@ -67,6 +69,7 @@ export function compileFlows(file: FlowsFile, deps: StepDeps): CompiledFlows {
           n.calendar,
           () => cal,
           deps.settings,
+          deps.tts,
           deps.log,
           list(n.open),
           list(n.closed),

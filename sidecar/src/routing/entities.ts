@@ -33,6 +33,7 @@ export interface CalendarExceptionRow {
   fromDay: string;
   toDay: string;
   media: string | null;
+  text: string | null;
   createdAt: number;
 }
 
@@ -48,6 +49,7 @@ export const CalendarExceptionEntity = new EntitySchema<CalendarExceptionRow>({
     fromDay: { name: 'from_day', type: 'varchar', length: 10 },
     toDay: { name: 'to_day', type: 'varchar', length: 10 },
     media: { type: 'varchar', length: 255, nullable: true },
+    text: { type: 'varchar', length: 1000, nullable: true },
     createdAt: { name: 'created_at', type: 'bigint', transformer: epochMs },
   },
 });

@@ -20,6 +20,7 @@ const calendarSchema = z.strictObject({
         from: z.string(),
         to: z.string().optional(),
         media: z.string().optional(),
+        text: z.string().max(1000).optional(),
       }),
     )
     .default([]),
@@ -30,6 +31,7 @@ const calendarSchema = z.strictObject({
         from: z.string(),
         to: z.string(),
         media: z.string().optional(),
+        text: z.string().max(1000).optional(),
       }),
     )
     .default([]),
@@ -60,6 +62,7 @@ export function calendarOf(config: CalendarConfig): Calendar {
         from: h.from,
         to: h.to ?? h.from,
         media: h.media,
+        text: h.text,
       })),
       ...config.closures.map((c, i) => ({
         id: `file-closure-${i}`,
@@ -68,6 +71,7 @@ export function calendarOf(config: CalendarConfig): Calendar {
         from: c.from,
         to: c.to,
         media: c.media,
+        text: c.text,
       })),
     ],
   };

@@ -20,6 +20,7 @@ const exceptionInput = z.strictObject({
   from: z.string(),
   to: z.string().optional(),
   media: z.string().max(255).optional(),
+  text: z.string().max(1000).optional(),
 });
 const announcementInput = z.strictObject({
   enabled: z.boolean(),

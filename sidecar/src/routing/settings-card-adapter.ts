@@ -100,6 +100,7 @@ export function routingSettingsForCards(deps: RoutingSettingsCardDeps): CardRout
         to: e.to,
         // File entries are edited in the flows file, not from the page.
         removable: !e.id.startsWith('file-'),
+        ...(e.text ? { text: e.text } : {}),
       })),
       emergency: { enabled: emergency?.enabled ?? false, text: emergency?.text ?? '' },
     };
@@ -127,6 +128,7 @@ export function routingSettingsForCards(deps: RoutingSettingsCardDeps): CardRout
           name: h.name,
           from: h.date,
           to: h.to ?? h.date,
+          ...(h.text?.trim() ? { text: h.text.trim() } : {}),
         }),
       );
     }
@@ -155,11 +157,14 @@ export function routingSettingsForCards(deps: RoutingSettingsCardDeps): CardRout
           `enabled: the flows file has no announcement '${EMERGENCY_ANNOUNCEMENT}' to switch`,
         );
       const current = await store.announcement(portalId, EMERGENCY_ANNOUNCEMENT);
-      // The page sets on/off and the text; the media stays what was set or the file's default.
+      // The page sets on/off and the text. A recording set through the routing API wins over
+      // the text (spoken-message.ts) — until the admin types a different text here: then the
+      // recording no longer says what the page shows, and callers hear the new text instead.
+      const sameText = (current?.text ?? '').trim() === text.trim();
       await store.setAnnouncement(portalId, EMERGENCY_ANNOUNCEMENT, {
         enabled,
         text,
-        media: current?.media ?? null,
+        media: sameText ? (current?.media ?? null) : null,
       });
     }
   };

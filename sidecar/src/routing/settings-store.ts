@@ -37,6 +37,7 @@ export interface NewException {
   from: string;
   to: string;
   media?: string | undefined;
+  text?: string | undefined;
 }
 
 export class RoutingSettings {
@@ -65,6 +66,7 @@ export class RoutingSettings {
           from: r.fromDay,
           to: r.toDay,
           media: r.media ?? undefined,
+          text: r.text ?? undefined,
         })),
       ],
     };
@@ -118,6 +120,7 @@ export class RoutingSettings {
       fromDay: input.from,
       toDay: input.to,
       media: input.media ?? null,
+      text: input.text ?? null,
       createdAt: this.clock.now(),
     });
     return exception;

@@ -25,6 +25,7 @@ import { routingRouter } from './http.ts';
 import { ParkingLot } from './parking-lot.ts';
 import { RememberedNumbers } from './remembered-numbers.ts';
 import { RoutingSettings } from './settings-store.ts';
+import type { TextToSpeech } from '../tts/port.ts';
 
 /** Until the ACD is wired: every queue reports "no agents", so flows take their overflow (V7). */
 export const noQueues: CallQueues = {
@@ -41,6 +42,8 @@ export interface RoutingDeps {
   portals: HubSpotPortals;
   searchLimiter: RequestPacer;
   queues: CallQueues;
+  /** Speaks the texts admins type (announcements, holiday messages). */
+  tts: TextToSpeech;
   /** Single-account mode: the account requests belong to when no middleware says otherwise. */
   defaultPortalId: string;
   /** The sidecar's public base URL, for recording links (known once HTTP listens). */
@@ -106,6 +109,7 @@ export async function wireRouting(deps: RoutingDeps): Promise<Routing> {
   const stepDeps = {
     log: rlog,
     settings,
+    tts: deps.tts,
     queues: deps.queues,
     crm,
     remembered,

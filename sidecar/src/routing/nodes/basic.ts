@@ -4,6 +4,8 @@ import type { Logger } from '../../ports.ts';
 import type { FlowNode } from '../flow-schema.ts';
 import { playAll, runSteps, type FlowContext, type FlowStep, type StepResult } from '../context.ts';
 import type { RoutingSettings } from '../settings-store.ts';
+import { playMessage } from '../spoken-message.ts';
+import type { TextToSpeech } from '../../tts/port.ts';
 
 type Node<T extends FlowNode['type']> = Extract<FlowNode, { type: T }>;
 
@@ -75,12 +77,16 @@ export class GatherStep implements FlowStep {
   }
 }
 
-/** An announcement an admin switches on from the CRM (V6); the file gives its default. */
+/**
+ * An announcement an admin switches on from the CRM (V6): their recording, else their text
+ * spoken, else the file's media (also what plays when the speech cannot be made).
+ */
 export class AnnouncementStep implements FlowStep {
   readonly name = 'announcement';
   constructor(
     private readonly def: Node<'announcement'>,
     private readonly settings: RoutingSettings,
+    private readonly tts: TextToSpeech,
     private readonly log: Logger,
   ) {}
   async run(ctx: FlowContext): Promise<StepResult> {
@@ -93,7 +99,7 @@ export class AnnouncementStep implements FlowStep {
     const enabled = state?.enabled ?? this.def.enabled;
     if (!enabled) return undefined;
     ctx.route.push(`announcement:${this.def.id}`);
-    await ctx.call.play(state?.media ?? this.def.media);
+    await playMessage(ctx, state ?? {}, this.def.media, { tts: this.tts, log: this.log });
     if (this.def.then === 'hangup') {
       await ctx.call.hangup();
       return 'stop';

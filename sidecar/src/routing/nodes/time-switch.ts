@@ -1,9 +1,12 @@
 // Open / closed / holiday by the calendar (V1, V2): the file's calendar merged with what the
-// admin set in the CRM. A holiday or closure plays its own message first.
+// admin set in the CRM. A holiday or closure plays its own message first: its recording, else
+// its text spoken (spoken-message.ts).
 import { calendarStateAt, type Calendar } from '../../domain/calendar.ts';
 import type { Logger } from '../../ports.ts';
 import { branch, type FlowContext, type FlowStep } from '../context.ts';
 import type { RoutingSettings } from '../settings-store.ts';
+import { playMessage } from '../spoken-message.ts';
+import type { TextToSpeech } from '../../tts/port.ts';
 
 export class TimeSwitchStep implements FlowStep {
   readonly name = 'time-switch';
@@ -11,6 +14,7 @@ export class TimeSwitchStep implements FlowStep {
     private readonly calendarId: string,
     private readonly base: () => Calendar,
     private readonly settings: RoutingSettings,
+    private readonly tts: TextToSpeech,
     private readonly log: Logger,
     private readonly open: readonly FlowStep[],
     private readonly closed: readonly FlowStep[],
@@ -37,7 +41,7 @@ export class TimeSwitchStep implements FlowStep {
       case 'holiday':
       case 'closure':
         ctx.route.push(`time:${state.kind}(${state.exception.name})`);
-        if (state.exception.media) await ctx.call.play(state.exception.media);
+        await playMessage(ctx, state.exception, undefined, { tts: this.tts, log: this.log });
         return branch(this.holiday ?? this.closed, ctx);
     }
   }
