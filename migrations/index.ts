@@ -10,6 +10,7 @@ import { Acd1732500000000 } from './1732500000000-Acd.ts';
 import { Campaigns1732800000000 } from './1732800000000-Campaigns.ts';
 import { AcdAgentsOnTel1733100000000 } from './1733100000000-AcdAgentsOnTel.ts';
 import { AcdHoldMessages1733200000000 } from './1733200000000-AcdHoldMessages.ts';
+import { CalendarExceptionText1733300000000 } from './1733300000000-CalendarExceptionText.ts';
 
 export const migrations = [
   CallRecordsAndOutbox1732300000000,
@@ -23,4 +24,5 @@ export const migrations = [
   Campaigns1732800000000,
   AcdAgentsOnTel1733100000000,
   AcdHoldMessages1733200000000,
+  CalendarExceptionText1733300000000,
 ];

@@ -45,6 +45,8 @@ export interface Holiday {
   to?: string;
   /** False for entries from the flows file, which are changed there, not from the page. */
   removable?: boolean;
+  /** What callers hear that day, spoken by text-to-speech. */
+  text?: string;
 }
 
 export interface EmergencyAnnouncement {

@@ -60,6 +60,8 @@ const holidayBody = z
     name: z.string().min(1).max(100),
     kind: z.enum(['holiday', 'closure']).optional(),
     to: day.optional(),
+    /** The message callers hear that day (text-to-speech). */
+    text: z.string().max(1000).optional(),
   })
   .strict();
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'a time HH:MM');
@@ -265,6 +267,7 @@ export function createCardRouter(
         name: h.name,
         ...(h.kind ? { kind: h.kind } : {}),
         ...(h.to ? { to: h.to } : {}),
+        ...(h.text ? { text: h.text } : {}),
       };
       return { routing: await ports.routingSettings.update(portal(res), { addHoliday }) };
     }),

@@ -19,6 +19,8 @@ export interface CalendarException {
   to: string;
   /** What the caller hears (sound:…, recording:…); optional. */
   media?: string | undefined;
+  /** A message text, spoken by text-to-speech when there is no `media`; optional. */
+  text?: string | undefined;
 }
 
 export interface Calendar {

@@ -99,6 +99,7 @@ describe('Settings page', () => {
     expect(r.findByTestId(Button, 'add-holiday').props.disabled).toBe(true);
     changeTo(r.findByTestId(Input, 'holiday-date'), '2026-08-15');
     changeTo(r.findByTestId(Input, 'holiday-name'), 'Ferragosto');
+    changeTo(r.findByTestId(Input, 'holiday-text'), 'Uffici chiusi per Ferragosto.');
     r.findByTestId(Button, 'add-holiday').trigger('onClick');
     await r.waitFor(() =>
       expect(sidecar.of('POST', '/api/cards/settings/holidays')).toHaveLength(1),
@@ -106,6 +107,7 @@ describe('Settings page', () => {
     expect(sidecar.of('POST', '/api/cards/settings/holidays')[0]!.body).toEqual({
       date: '2026-08-15',
       name: 'Ferragosto',
+      text: 'Uffici chiusi per Ferragosto.',
     });
     await r.waitFor(() =>
       expect(r.findByTestId(Button, 'remove-holiday-2026-12-25').props.disabled).toBe(false),

@@ -120,6 +120,7 @@ function RoutingSection({
   const [text, setText] = useState(routing.emergency.text);
   const [date, setDate] = useState('');
   const [name, setName] = useState('');
+  const [message, setMessage] = useState('');
   return (
     <Flex direction="column" gap="small">
       <Heading>Numbers and flows</Heading>
@@ -172,6 +173,7 @@ function RoutingSection({
         <Flex key={`${h.date}-${h.name}`} direction="row" gap="small" align="center">
           <Text>
             {h.to && h.to !== h.date ? `${h.date}–${h.to}` : h.date} {h.name}
+            {h.text ? ` — "${h.text}"` : ''}
           </Text>
           {/* Entries from the flows file are changed there; the sidecar refuses removing them. */}
           {h.removable === false ? null : (
@@ -196,10 +198,17 @@ function RoutingSection({
           onChange={setDate}
         />
         <Input testId="holiday-name" name="name" label="Name" value={name} onChange={setName} />
+        <Input
+          testId="holiday-text"
+          name="text"
+          label="Message callers hear (optional, spoken)"
+          value={message}
+          onChange={setMessage}
+        />
         <Button
           testId="add-holiday"
           disabled={busy || date === '' || name === ''}
-          onClick={() => act(() => sidecar.addHoliday(date, name))}
+          onClick={() => act(() => sidecar.addHoliday(date, name, message))}
         >
           Add holiday
         </Button>

@@ -96,8 +96,12 @@ export const sidecar = {
     }),
   setHours: (hours: RoutingSettingsView['hours']) =>
     call<{ routing: RoutingSettingsView }>('PUT', '/api/cards/settings/hours', { hours }),
-  addHoliday: (date: string, name: string) =>
-    call<{ routing: RoutingSettingsView }>('POST', '/api/cards/settings/holidays', { date, name }),
+  addHoliday: (date: string, name: string, text = '') =>
+    call<{ routing: RoutingSettingsView }>('POST', '/api/cards/settings/holidays', {
+      date,
+      name,
+      ...(text.trim() ? { text } : {}),
+    }),
   removeHoliday: (date: string) =>
     call<{ routing: RoutingSettingsView }>(
       'DELETE',

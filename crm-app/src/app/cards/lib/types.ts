@@ -88,6 +88,8 @@ export interface RoutingSettingsView {
     kind?: 'holiday' | 'closure';
     to?: string;
     removable?: boolean;
+    /** The message callers hear that day (the sidecar speaks it). */
+    text?: string;
   }[];
   emergency: { enabled: boolean; text: string };
 }
