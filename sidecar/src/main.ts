@@ -137,6 +137,7 @@ export async function startSidecar(
         flows: () => routing.store.current(),
         defaultCountry: config.DEFAULT_COUNTRY,
         defaultTimeZone: 'Europe/Rome',
+        prepareSpeech: (text) => speech.prepare(text),
       }),
       // The ACD is wired below: build its card adapter once, on the first request.
       acdAdmin: {
@@ -234,7 +235,7 @@ export async function startSidecar(
   });
 
   // Asterisk fetches synthesised speech from us (where we listen, unless TTS_MEDIA_URL says).
-  const speech = wireSpeech(config, () => url);
+  const speech = wireSpeech(config, log, () => url);
   const routing: Routing = await wireRouting({
     config,
     tts: speech.tts,

@@ -24,6 +24,8 @@ export interface RoutingSettingsCardDeps {
   defaultCountry: string;
   /** Shown when the flows file has no calendar. */
   defaultTimeZone: string;
+  /** A message text was saved: synthesise it now rather than on the first call. */
+  prepareSpeech?: (text: string) => void;
 }
 
 /** The page shows one office calendar: the first the flows file declares. */
@@ -131,6 +133,7 @@ export function routingSettingsForCards(deps: RoutingSettingsCardDeps): CardRout
           ...(h.text?.trim() ? { text: h.text.trim() } : {}),
         }),
       );
+      if (h.text) deps.prepareSpeech?.(h.text);
     }
     if (patch.removeHoliday !== undefined) {
       const { id, base } = calendarOrRefuse(file, 'date');
@@ -166,6 +169,7 @@ export function routingSettingsForCards(deps: RoutingSettingsCardDeps): CardRout
         text,
         media: sameText ? (current?.media ?? null) : null,
       });
+      if (enabled) deps.prepareSpeech?.(text);
     }
   };
 
