@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { placeCall } from '../../asterisk/caller.ts';
 import type { PcmMono } from '../../sidecar/src/acd/domain/stereo-wav.ts';
 import type { QueueEntry } from '../../sidecar/src/acd/port.ts';
+import type { AnnouncementReport } from '../../sidecar/src/acd/queue-call.ts';
 import { startAcdSidecar, type AcdTestSidecar } from '../support/acd.ts';
 import { createAgent, loginInOrder, putQueue } from '../support/acd-setup.ts';
 import { bestMatch, residual, rmsBetween, type Match } from '../support/audio-match.ts';
@@ -40,9 +41,27 @@ let s: AcdTestSidecar;
 const waiting: ((e: QueueEntry) => void)[] = [];
 const prompts = new Map<string, Int16Array>();
 const heard: { first?: PcmMono; second?: PcmMono; holding?: PcmMono } = {};
+/** What the sidecar says it announced to each caller, and when (ms after the caller joined). */
+const joinedAt = new Map<string, number>();
+const announced = new Map<string, (AnnouncementReport & { endedMs: number })[]>();
 
 before(async () => {
-  s = await startAcdSidecar('announce', { onWaiting: (e) => waiting.shift()?.(e) });
+  s = await startAcdSidecar('announce', {
+    onWaiting: (e) => {
+      joinedAt.set(e.callerNumber!, performance.now());
+      waiting.shift()?.(e);
+    },
+    onAnnouncement: (e, report) => {
+      const endedMs = performance.now() - joinedAt.get(e.callerNumber!)!;
+      console.log(
+        `${e.callerNumber}: ${report.outcome} ${report.media.join(' ')} ending ${endedMs.toFixed(0)} ms after joining${report.error ? `: ${report.error}` : ''}`,
+      );
+      announced.set(e.callerNumber!, [
+        ...(announced.get(e.callerNumber!) ?? []),
+        { ...report, endedMs },
+      ]);
+    },
+  });
   const agent = await createAgent(s, '451', { dial: 'Local/answer@test-callee/n' });
   await putQueue(s, 'announce', {
     number: '0577900301',
@@ -96,6 +115,19 @@ after(async () => {
 });
 
 const seconds = (samples: number) => (samples / RATE).toFixed(2);
+
+/** The sidecar's side first: it played the caller exactly this announcement, to its end. */
+function assertAnnounced(caller: string, media: readonly string[]) {
+  const reports = announced.get(caller) ?? [];
+  assert.ok(reports.length > 0, `${caller}: no announcement reported while it waited`);
+  const [first] = reports;
+  assert.deepEqual(first!.media, media, `${caller}: what was announced`);
+  assert.equal(
+    first!.outcome,
+    'played',
+    `${caller}: announcement ${first!.outcome} ${first!.error ?? ''}`,
+  );
+}
 const prompt = (name: string) => prompts.get(name)!;
 
 const found = new Map<string, Match>();
@@ -154,6 +186,11 @@ function assertMusicPausedFor(who: string, rec: PcmMono, names: readonly string[
 }
 
 test('the caller in position 2 hears "there are" · "1" · "calls waiting", in order, and not "you are next"', () => {
+  assertAnnounced('+390577000902', [
+    'sound:queue-thereare',
+    'number:1',
+    'sound:queue-callswaiting',
+  ]);
   const rec = heard.second!;
   const m = find('position 2', rec, POSITION_2);
   for (const [i, n] of POSITION_2.entries())
@@ -171,6 +208,7 @@ test('the caller in position 2 hears "there are" · "1" · "calls waiting", in o
 });
 
 test('the caller in position 1 hears "you are next", and not "there are"', () => {
+  assertAnnounced('+390577000901', ['sound:queue-youarenext']);
   const rec = heard.first!;
   const [next] = find('position 1', rec, POSITION_1);
   assert.ok(next!.score >= HEARD, `you are next heard (score ${next!.score})`);
@@ -181,6 +219,7 @@ test('the caller in position 1 hears "you are next", and not "there are"', () =>
 });
 
 test('a queue with a hold message and no position: the message, and no position prompt', () => {
+  assertAnnounced('+390577000903', [`sound:${HOLD_MESSAGE[0]}`]);
   const rec = heard.holding!;
   const [message] = find('hold message', rec, HOLD_MESSAGE);
   assert.ok(message!.score >= HEARD, `hold message heard (score ${message!.score})`);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueueEntry, QueueResult } from '../../sidecar/src/acd/port.ts';
+import type { QueueServiceHooks } from '../../sidecar/src/acd/queue-call.ts';
 import type { RecordingArchive, StoredRecording } from '../../sidecar/src/recordings/port.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from './harness.ts';
 import { adminAuth, testPortBase } from './env.ts';
@@ -121,6 +122,7 @@ export async function startAcdSidecar(
     archive?: RecordingArchive;
     priorityOf?: (portalId: string, caller: string | null) => number;
     onWaiting?: (entry: QueueEntry) => void;
+    onAnnouncement?: QueueServiceHooks['onAnnouncement'];
     /** More configuration (e.g. a HubSpot sandbox, whose portal id is then the account). */
     env?: Record<string, string>;
   } = {},
@@ -132,7 +134,10 @@ export async function startAcdSidecar(
     ...(opts.archive ? { recordingArchive: opts.archive } : {}),
     acd: {
       ...(opts.priorityOf ? { priorityOf: opts.priorityOf } : {}),
-      ...(opts.onWaiting ? { hooks: { onWaiting: opts.onWaiting } } : {}),
+      hooks: {
+        ...(opts.onWaiting ? { onWaiting: opts.onWaiting } : {}),
+        ...(opts.onAnnouncement ? { onAnnouncement: opts.onAnnouncement } : {}),
+      },
     },
   });
   type Done = { entry: QueueEntry; result: QueueResult };

@@ -8,7 +8,11 @@ import {
   PositionAnnouncer,
   positionMedia,
 } from '../../sidecar/src/acd/position-announcer.ts';
-import type { QueueTelephony, Waiter } from '../../sidecar/src/acd/queue-call.ts';
+import type {
+  AnnouncementReport,
+  QueueTelephony,
+  Waiter,
+} from '../../sidecar/src/acd/queue-call.ts';
 import type { BridgeHandle } from '../../sidecar/src/telephony/bridges.ts';
 
 const silentLog = {
@@ -31,6 +35,7 @@ const settle = () => new Promise((r) => setImmediate(r));
 /** A bridge and playback that record what was asked, in order; the test ends each playback. */
 function rig() {
   const log: string[] = [];
+  const reports: AnnouncementReport[] = [];
   const playing: { media: readonly string[]; finish(): void; fail(): void }[] = [];
   let startMoh: Promise<void> | undefined;
   const bridge = { id: 'b1' } as unknown as BridgeHandle;
@@ -62,9 +67,10 @@ function rig() {
   } as unknown as Waiter;
   return {
     log,
+    reports,
     playing,
     waiter,
-    announcer: new PositionAnnouncer(telephony, silentLog),
+    announcer: new PositionAnnouncer(telephony, silentLog, (_w, report) => reports.push(report)),
     holdStartMoh: (p: Promise<void>) => {
       startMoh = p;
     },
@@ -110,6 +116,7 @@ test('the music pauses for the announcement and comes back, in the queue class, 
   await settle();
   assert.deepEqual(r.log.slice(2), ['startMoh caller jazz']);
   assert.equal(r.waiter.announcement, undefined, 'the next tick may announce again');
+  assert.deepEqual(r.reports, [{ media: positionMedia(2), outcome: 'played' }]);
 });
 
 test('an agent answering mid-announcement: the playback stops and the music stays off', async () => {
@@ -120,6 +127,7 @@ test('an agent answering mid-announcement: the playback stops and the music stay
   await r.announcer.stop(r.waiter);
   await settle();
   assert.deepEqual(r.log, ['stopMoh caller', 'play sound:queue-youarenext', 'stopped']);
+  assert.deepEqual(r.reports, [{ media: positionMedia(1), outcome: 'stopped' }]);
 });
 
 test('stop() waits for a music restart already sent, so the agent joins after it', async () => {
@@ -147,6 +155,9 @@ test('a failed playback brings the music back; a caller who hung up gets none', 
   r.playing[0]!.fail();
   await settle();
   assert.equal(r.log.at(-1), 'startMoh caller undefined');
+  assert.deepEqual(r.reports, [
+    { media: positionMedia(1), outcome: 'failed', error: 'Error: no such file' },
+  ]);
 
   const gone = rig();
   gone.announcer.announce(gone.waiter, positionMedia(1));

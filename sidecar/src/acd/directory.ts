@@ -15,10 +15,20 @@ const key = (portalId: string, queueId: string) => `${portalId}\u0000${queueId}`
 
 export class QueueDirectory {
   private queues = new Map<string, QueueConfig>();
+  /** The load under way: loads run one after another, so an older snapshot that reads slowly
+   * cannot replace a newer one (two admins saving at once). */
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(private readonly repo: AcdRepository) {}
 
-  async load(): Promise<void> {
+  /** Re-reads the configuration; resolves once the cache holds everything committed before. */
+  load(): Promise<void> {
+    const next = this.loading.then(() => this.read());
+    this.loading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(): Promise<void> {
     const [queues, members, rules] = await Promise.all([
       this.repo.allQueues(),
       this.repo.allMembers(),

@@ -8,6 +8,7 @@ import {
   startHoldMusic,
   stopHoldMusic,
   type Announcement,
+  type AnnouncementReport,
   type QueueTelephony,
   type Waiter,
 } from './queue-call.ts';
@@ -36,6 +37,7 @@ export class PositionAnnouncer {
   constructor(
     private readonly telephony: QueueTelephony,
     private readonly log: Logger,
+    private readonly onReport?: (waiter: Waiter, report: AnnouncementReport) => void,
   ) {}
 
   /**
@@ -47,10 +49,16 @@ export class PositionAnnouncer {
     if (waiter.announcement || waiter.offer || !stillWaiting(waiter)) return;
     const announcement: Announcement = { stop: new AbortController(), done: Promise.resolve() };
     waiter.announcement = announcement;
-    announcement.done = this.play(waiter, announcement.stop.signal, media, mohClass)
-      .catch((err: unknown) => {
-        if (!waiter.entry.call.isEnded()) this.log.warn({ err }, 'announcement failed');
-      })
+    const { signal } = announcement.stop;
+    announcement.done = this.play(waiter, signal, media, mohClass)
+      .then(
+        (): AnnouncementReport => ({ media, outcome: signal.aborted ? 'stopped' : 'played' }),
+        (err: unknown): AnnouncementReport => {
+          if (!waiter.entry.call.isEnded()) this.log.warn({ err }, 'announcement failed');
+          return { media, outcome: 'failed', error: String(err) };
+        },
+      )
+      .then((report) => this.onReport?.(waiter, report))
       .finally(() => {
         if (waiter.announcement === announcement) delete waiter.announcement;
       });

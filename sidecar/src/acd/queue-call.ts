@@ -54,6 +54,16 @@ export interface QueueServiceHooks {
   onWaiting?(entry: QueueEntry): void;
   /** Every finished queue call (tests and live views). */
   onResult?(entry: QueueEntry, result: QueueResult): void;
+  /** An announcement to a waiting caller is over: played to its end, stopped or failed. */
+  onAnnouncement?(entry: QueueEntry, report: AnnouncementReport): void;
+}
+
+export interface AnnouncementReport {
+  media: readonly string[];
+  /** 'stopped': the wait ended under it (an agent answered, the caller hung up). */
+  outcome: 'played' | 'stopped' | 'failed';
+  /** Why it failed, for the log and tests. */
+  error?: string;
 }
 
 /** An agent leg being dialled for a waiting caller. */

@@ -85,7 +85,9 @@ export class QueueService implements CallQueues, WaitingLines {
     },
   ) {
     this.history = new QueueHistory(deps.repo, deps.log);
-    this.announcer = new PositionAnnouncer(deps.telephony, deps.log);
+    this.announcer = new PositionAnnouncer(deps.telephony, deps.log, (waiter, report) =>
+      deps.hooks?.onAnnouncement?.(waiter.entry, report),
+    );
     this.agentCalls = new AgentCallChanges(deps.log);
     this.conversations = new Conversations({
       agents: deps.agents,
