@@ -36,14 +36,14 @@ function portBusy(port: number): Promise<boolean> {
 }
 
 /**
- * Starts a SIPp UAS (`answer`, `ring-only` or `busy`: 486 Busy Here) and resolves once it
- * listens. `port` puts it on a fixed port (the trunk peer's, to play the carrier); its media
+ * Starts a SIPp UAS (`answer`, `ring-only`, `busy`: 486 Busy Here, or `refer`: answers, then
+ * presses Transfer to `referTo`, a blind REFER) and resolves once it listens. `port` puts it on a fixed port (the trunk peer's, to play the carrier); its media
  * ports are then taken from this slot's range. `trace` keeps SIPp's message trace.
  */
 export async function startSipAgent(
   user: string,
-  behaviour: 'answer' | 'ring-only' | 'busy',
-  opts: { port?: number; trace?: boolean } = {},
+  behaviour: 'answer' | 'ring-only' | 'busy' | 'refer',
+  opts: { port?: number; trace?: boolean; referTo?: string } = {},
 ): Promise<SipAgentPhone> {
   const own = nextPort;
   nextPort += 10; // SIPp also binds media port + 2 (video)
@@ -64,6 +64,7 @@ export async function startSipAgent(
       String(own + 2),
       '-nostdin',
       '-timeout_error',
+      ...(opts.referTo ? ['-key', 'refer_to', opts.referTo] : []),
       ...(messageFile ? ['-trace_msg', '-message_file', messageFile] : []),
     ],
     { stdio: 'ignore' },

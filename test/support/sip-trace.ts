@@ -8,6 +8,8 @@ export interface TracedSipMessage {
   startLine: string;
   /** Header values by lower-case name, in order of appearance. */
   headers: Map<string, string[]>;
+  /** What follows the headers (SDP, a NOTIFY's SIP fragment), trimmed. */
+  body: string;
 }
 
 /** Every message in the trace, oldest first; an absent file (nothing traced yet) is empty. */
@@ -28,14 +30,24 @@ export async function readSipTrace(file: string): Promise<TracedSipMessage[]> {
       while (rest[0] === '') rest.shift();
       const startLine = rest.shift() ?? '';
       const headers = new Map<string, string[]>();
-      for (const line of rest) {
+      let i = 0;
+      for (; i < rest.length; i++) {
+        const line = rest[i]!;
         if (line === '') break; // the body follows
         const colon = line.indexOf(':');
         if (colon <= 0) continue;
         const name = line.slice(0, colon).trim().toLowerCase();
         headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
       }
-      return { direction, startLine, headers };
+      return {
+        direction,
+        startLine,
+        headers,
+        body: rest
+          .slice(i + 1)
+          .join('\n')
+          .trim(),
+      };
     });
 }
 

@@ -18,6 +18,7 @@ import type { ActiveRecording, StereoRecorder } from './recorder.ts';
 /** A caller talking with an agent, by agent: what a transfer needs. */
 export interface Conversation {
   waiter: Waiter;
+  agentId: string;
   /** The agent's leg. */
   leg: CallChannel;
   queue: QueueConfig;
@@ -47,6 +48,12 @@ export class Conversations {
   /** The conversation `agentId` is in now, if any. */
   of(portalId: string, agentId: string): Conversation | undefined {
     return this.talking.get(lineKey(portalId, agentId));
+  }
+
+  /** The conversation whose agent leg is `channelId` (a transfer keyed on the agent's phone). */
+  byAgentLeg(channelId: string): Conversation | undefined {
+    for (const conv of this.talking.values()) if (conv.leg.info.id === channelId) return conv;
+    return undefined;
   }
 
   /** Channels of the caller's bridge while `agentId` talks (tests check there is one agent leg). */
@@ -85,7 +92,7 @@ export class Conversations {
       log.error({ err }, 'could not bridge caller and agent');
     }
     // Busy once the two are bridged: the widget and transfers see a live conversation.
-    const conv: Conversation = { waiter, leg, queue, consulting: false };
+    const conv: Conversation = { waiter, agentId, leg, queue, consulting: false };
     this.talking.set(talkKey, conv);
     this.deps.changes.emit(portalId, agentId);
     log.debug({ agentId, queueId: entry.queueId }, 'agent connected');

@@ -102,9 +102,15 @@ export class Transfers {
 
   /**
    * Blind transfer to another agent or a queue. An agent who does not answer sends the caller
-   * back to the queue.
+   * back to the queue. `accepted` runs once the transfer is sure to happen, before the agent's
+   * leg is hung up (a handset transfer tells the phone on that leg).
    */
-  async blind(portalId: string, agentId: string, target: TransferTarget): Promise<void> {
+  async blind(
+    portalId: string,
+    agentId: string,
+    target: TransferTarget,
+    accepted?: () => Promise<void>,
+  ): Promise<void> {
     const conv = this.talkingWith(portalId, agentId);
     const { waiter } = conv;
     let queue = conv.queue;
@@ -119,6 +125,7 @@ export class Transfers {
     waiter.entry = { ...waiter.entry, queueId: queue.row.id };
     waiter.key = lineKey(portalId, queue.row.id);
     await startHoldMusic(this.deps.telephony, waiter, queue.row.mohClass ?? undefined);
+    await accepted?.();
     await conv.leg.hangup();
     this.deps.lines.join(waiter, queue);
   }

@@ -7,11 +7,13 @@ import type { DataSource } from 'typeorm';
 import type { CallStep } from '../flows/steps.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { RecordingArchive } from '../recordings/port.ts';
+import type { Client } from 'ari-client';
 import type { AriTelephony } from '../telephony/ari-telephony.ts';
 import { AcdAdmin, agentEndpoint, queueInput, agentInput } from './admin.ts';
 import { BridgePlaybacks } from './bridge-playbacks.ts';
 import { QueueDirectory } from './directory.ts';
 import { acdRouter } from './http.ts';
+import { HandsetTransfers, type TransferProgress } from './handset-transfers.ts';
 import { AgentFeatureStep, EnqueueStep, featureFor } from './phone-steps.ts';
 import type { QueueEntry, QueueResult } from './port.ts';
 import { AgentRegistry } from './presence.ts';
@@ -86,11 +88,18 @@ export async function wireAcd(deps: AcdDeps) {
     telephony: {
       // The queue service dials an agent's stored dial; an outside number (tel:) becomes the
       // trunk's dial string here, at call time.
-      originate: (req) =>
-        telephony.originate({
+      originate: (req) => {
+        const endpoint = agentEndpoint(req.endpoint, deps.trunkDialTemplate);
+        return telephony.originate({
           ...req,
-          endpoint: agentEndpoint(req.endpoint, deps.trunkDialTemplate),
-        }),
+          endpoint,
+          // A REFER from the agent's SIP phone comes to us (handset-transfers.ts) instead of
+          // Asterisk taking the caller out of our bridge.
+          ...(endpoint.startsWith('PJSIP/')
+            ? { variables: { ...req.variables, [HANDSET_TRANSFERS_TO_ARI]: 'ari-only' } }
+            : {}),
+        });
+      },
       bridge: (name) => telephony.bridge(name),
       hangupChannel: async (channelId) => {
         await telephony
@@ -116,6 +125,22 @@ export async function wireAcd(deps: AcdDeps) {
           .catch((err: unknown) => acdLog.debug({ err, channelId }, 'caller already gone'));
       },
     },
+  });
+
+  const handsetTransfers = new HandsetTransfers({
+    conversations: queues.conversations,
+    transfers: queues.transfers,
+    directory,
+    agents,
+    progress: async (channelId, states) => {
+      await transferProgress(telephony.client(), channelId, states);
+    },
+    log: acdLog,
+  });
+  telephony.onEvent('ChannelTransfer', (event) => {
+    handsetTransfers
+      .onChannelTransfer(event)
+      .catch((err: unknown) => acdLog.error({ err }, 'handset transfer failed'));
   });
 
   return {
@@ -184,4 +209,15 @@ async function seed(
     if (await repo.getQueue(portalId, id)) continue;
     await admin.putQueue(portalId, id, q);
   }
+}
+
+/** Set on an agent leg, Asterisk reports the phone's REFERs as ChannelTransfer events. */
+const HANDSET_TRANSFERS_TO_ARI = 'PJSIP_TRANSFER_HANDLING()';
+
+/** POST /channels/{id}/transfer_progress (Asterisk 22.3+), which ari-client's typings lack. */
+async function transferProgress(client: Client, channelId: string, states: TransferProgress) {
+  const channels = client.channels as unknown as {
+    transfer_progress(params: { channelId: string; states: string }): Promise<void>;
+  };
+  await channels.transfer_progress({ channelId, states });
 }
