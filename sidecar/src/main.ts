@@ -206,6 +206,8 @@ export async function startSidecar(
     dataDir: config.DATA_DIR,
     trunkDialTemplate: config.TRANSFER_DIAL_TEMPLATE,
     seedFile: config.ACD_SEED_FILE,
+    // Routing is wired below; asked only once calls flow.
+    hasFlow: (number) => routing.hasFlowFor(number),
     // Queue recordings go to routing's archive (wired below, used only once calls flow).
     archive: overrides.recordingArchive ?? {
       storeFromAri: (name, meta) => routing.archive.storeFromAri(name, meta),

@@ -2,8 +2,10 @@
 // caller to the colleague or queue whose number was keyed. Asterisk reports the REFER to the
 // sidecar (the agent leg is dialled with PJSIP_TRANSFER_HANDLING()=ari-only) instead of taking
 // the caller out of our bridge; the phone hears back in a NOTIFY: 200 when the caller was handed
-// over, 603 for a number nobody has (the agent keeps the caller).
+// over, 603 for a number nobody has (the agent keeps the caller). Keyed to the park number (a
+// flow of its own), the caller is parked, picked up by dialling the slot, and stays one call.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { placeCall } from '../../asterisk/caller.ts';
 import {
@@ -21,6 +23,7 @@ import {
 } from '../support/acd-setup.ts';
 import { ari } from '../support/env.ts';
 import { waitFor } from '../support/harness.ts';
+import { tempDir, writeFlows } from '../support/routing.ts';
 import { readSipTrace } from '../support/sip-trace.ts';
 
 let s: AcdTestSidecar;
@@ -29,7 +32,20 @@ const phones: SipAgentPhone[] = [];
 const LIMIT = { timeout: 30_000 };
 
 before(async () => {
-  s = await startAcdSidecar('handsetxfer');
+  const dir = tempDir('handsetxfer');
+  const flowsFile = path.join(dir, 'flows.yaml');
+  writeFlows(flowsFile, {
+    numbers: { '700': 'park', '711': 'pickup', '712': 'pickup' },
+    default: 'closed',
+    flows: {
+      park: [{ type: 'park', slots: [711, 712], timeoutSec: 30, onTimeout: [{ type: 'hangup' }] }],
+      pickup: [{ type: 'pickup' }],
+      closed: [{ type: 'hangup' }],
+    },
+  });
+  s = await startAcdSidecar('handsetxfer', {
+    env: { FLOWS_FILE: flowsFile, FLOWS_WATCH: 'false', DATA_DIR: dir },
+  });
 });
 
 after(async () => {
@@ -147,3 +163,63 @@ test(
     assert.ok(result.kind === 'answered' && result.agentId === e.id, JSON.stringify(result));
   },
 );
+
+test(
+  'Transfer keyed to the park number: parked on a slot, picked up by dialling it, one call',
+  LIMIT,
+  async () => {
+    const transferring = await phone('refer', '700');
+    const f = await createAgent(s, '336', { sipUri: transferring.uri });
+    await putQueue(s, 'hs-park', {
+      number: '0577900505',
+      strategy: 'longest-idle',
+      members: [{ agentId: f.id }],
+    });
+    await loginInOrder(s, [f]);
+    const logged = s.nextCalls(2);
+    const fFree = untilAgentState(s, f.id, 'available');
+    const { placed, done } = await callAnsweredBy('0577900505', '+390577000505', f);
+    const { result } = await done;
+    assert.equal(result.kind, 'handed-off', JSON.stringify(result));
+    await fFree;
+    await untilFinalNotify(transferring);
+    assert.match((await transferNotifications(transferring)).at(-1)!, /^SIP\/2\.0 200/);
+    await waitFor(
+      async () =>
+        (await bridges()).some(
+          (b) => b.bridge_type === 'holding' && b.channels.includes(placed.inboundChannelId),
+        ),
+      10_000,
+      'the caller parked in a holding bridge',
+    );
+    const picker = await placeCall(ari, {
+      from: '+390577000599',
+      to: '711',
+      app: s.app,
+      holdSeconds: 2,
+    });
+    await waitFor(
+      async () =>
+        (await bridges()).some(
+          (b) =>
+            b.bridge_type === 'mixing' &&
+            b.channels.length === 2 &&
+            b.channels.includes(placed.inboundChannelId) &&
+            b.channels.includes(picker.inboundChannelId),
+        ),
+      10_000,
+      'parked caller and picker bridged',
+    );
+    const calls = await logged;
+    const parked = calls.find((c) => c.toNumber.endsWith('0577900505'));
+    assert.ok(parked, `calls logged: ${calls.map((c) => c.toNumber).join(', ')}`);
+    assert.match(parked.note ?? '', /handoff:700 → park:711/);
+    assert.match(parked.note ?? '', /Parked on 711 and picked up/);
+  },
+);
+
+async function bridges(): Promise<{ bridge_type: string; channels: string[] }[]> {
+  const auth = `Basic ${Buffer.from(`${ari.username}:${ari.password}`).toString('base64')}`;
+  const res = await fetch(`${ari.url}/ari/bridges`, { headers: { authorization: auth } });
+  return (await res.json()) as { bridge_type: string; channels: string[] }[];
+}

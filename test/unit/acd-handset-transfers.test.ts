@@ -31,12 +31,24 @@ function rig(blind: (target: TransferTarget, accepted: () => Promise<void>) => P
         order.push(`blind ${JSON.stringify(t)}`);
         await blind(t, accepted);
       },
+      handOff: async (
+        _p: string,
+        _a: string,
+        number: string,
+        by: string | null,
+        accepted: () => Promise<void>,
+      ) => {
+        order.push(`hand off to ${number} by ${by}`);
+        await accepted();
+      },
     } as never,
     agents: { inPortal: () => [{ row: { id: 'a2', number: '302' } }] } as never,
     directory: {
       byNumber: (_p: string, n: string) =>
         n === '0577900202' ? { row: { id: 'back' } } : undefined,
     } as never,
+    hasFlow: (number) => number === '700',
+    dialOf: () => 'PJSIP/agents/sip:331@127.0.0.1:5062',
     progress: (channelId, state) => {
       told.push([channelId, state]);
       order.push(`told ${state}`);
@@ -62,7 +74,17 @@ test('a colleague by agent number, a queue by its number, else nothing', () => {
   const { handset } = rig(() => Promise.resolve());
   assert.deepEqual(handset.target('p1', '302'), { agentId: 'a2' });
   assert.deepEqual(handset.target('p1', '0577900202'), { queueId: 'back' });
+  assert.deepEqual(handset.target('p1', '700'), { flowNumber: '700' });
   assert.equal(handset.target('p1', '999'), undefined);
+});
+
+test("a flow's number (the park number): the caller is handed off, the agent as the parker", async () => {
+  const r = rig(() => assert.fail('not a blind transfer'));
+  await r.transfer('leg-1', '700');
+  assert.deepEqual(r.order, [
+    'hand off to 700 by PJSIP/agents/sip:331@127.0.0.1:5062',
+    'told channel_answered',
+  ]);
 });
 
 test('accepted: the phone is told 200 before the agent leg goes (inside blind)', async () => {

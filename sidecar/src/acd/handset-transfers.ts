@@ -2,8 +2,11 @@
 // REFER. Left to Asterisk, a REFER would move the caller out of our bridge into the dialplan;
 // agent legs are therefore dialled with PJSIP_TRANSFER_HANDLING()=ari-only (wire.ts), and
 // Asterisk reports the REFER as a ChannelTransfer event instead. The number the agent keyed is
-// a colleague's agent number or a queue's number; the transfer is then the same blind transfer
-// as the API's (one agent leg with the caller when it is over, Q6). The phone is told how it
+// a colleague's agent number or a queue's number, and the transfer is then the same blind
+// transfer as the API's (one agent leg with the caller when it is over, Q6); or a number with a
+// flow of its own (the park number 700, the voicemail line): the caller leaves the ACD and goes
+// on in that flow, as the same call, and a parked caller comes back to this agent (A5). The
+// phone is told how it
 // went through transfer_progress (a NOTIFY with a SIP fragment): answered (200) once the
 // caller is handed over, unavailable (503) when the colleague cannot take it, declined (603)
 // for a number we do not know or an attended transfer (REFER with Replaces: the consultation
@@ -33,6 +36,9 @@ export function keyedNumber(destination: string): string {
     .trim();
 }
 
+/** Where a keyed number leads: the ACD's own transfer, or another number's flow. */
+export type HandsetTarget = TransferTarget | { flowNumber: string };
+
 export class HandsetTransfers {
   constructor(
     private readonly deps: {
@@ -40,17 +46,22 @@ export class HandsetTransfers {
       transfers: Transfers;
       directory: QueueDirectory;
       agents: AgentRegistry;
+      /** True when `number` has a flow of its own (not the default flow). */
+      hasFlow(number: string): boolean;
+      /** How the agent is dialled (a parked caller comes back to them). */
+      dialOf(portalId: string, agentId: string): string | null;
       progress(channelId: string, state: TransferProgress): Promise<void>;
       log: Logger;
     },
   ) {}
 
-  /** A colleague by agent number, else a queue by its number (the account's own only). */
-  target(portalId: string, keyed: string): TransferTarget | undefined {
+  /** A colleague by agent number, a queue by its number (the account's own), else a flow's. */
+  target(portalId: string, keyed: string): HandsetTarget | undefined {
     const colleague = this.deps.agents.inPortal(portalId).find((a) => a.row.number === keyed);
     if (colleague) return { agentId: colleague.row.id };
     const queue = this.deps.directory.byNumber(portalId, keyed);
-    return queue ? { queueId: queue.row.id } : undefined;
+    if (queue) return { queueId: queue.row.id };
+    return keyed !== '' && this.deps.hasFlow(keyed) ? { flowNumber: keyed } : undefined;
   }
 
   async onChannelTransfer(raw: unknown): Promise<void> {
@@ -77,11 +88,13 @@ export class HandsetTransfers {
       );
       return this.tell(legId, 'channel_declined');
     }
+    // Told before the agent's leg is hung up: the NOTIFY goes out on that leg.
+    const accepted = () => this.tell(legId, 'channel_answered');
     try {
-      // Told before the agent's leg is hung up: the NOTIFY goes out on that leg.
-      await this.deps.transfers.blind(portalId, conv.agentId, target, () =>
-        this.tell(legId, 'channel_answered'),
-      );
+      if ('flowNumber' in target) {
+        const by = this.deps.dialOf(portalId, conv.agentId);
+        await this.deps.transfers.handOff(portalId, conv.agentId, target.flowNumber, by, accepted);
+      } else await this.deps.transfers.blind(portalId, conv.agentId, target, accepted);
       log.info({ agentId: conv.agentId, target }, 'handset transfer');
     } catch (err) {
       if (!(err instanceof TransferError)) throw err;

@@ -112,6 +112,10 @@ export class EnqueueStep implements CallStep {
     });
     if (result.kind === 'answered' && result.recordingUrl) ctx.recordingUrl = result.recordingUrl;
     if (call.isEnded()) return;
+    if (result.kind === 'handed-off') {
+      ctx.handOff = { number: result.number, by: result.by };
+      return;
+    }
     if (result.kind === 'overflow') await call.play('sound:vm-nobodyavail');
     await call.hangup();
   }

@@ -32,6 +32,12 @@ export type QueueResult =
       /** Signed link to that recording, for the CRM call (hs_call_recording_url). */
       recordingUrl?: string;
     }
+  /**
+   * The agent keyed a number on their phone that is neither a colleague nor a queue but has a
+   * flow of its own (e.g. the park number): the caller goes on in that flow, `by` (the agent's
+   * dial string) is who transferred them (a parked call comes back to them).
+   */
+  | { kind: 'handed-off'; number: string; agentId: string; by: string | null; waitMs: number }
   /** Waited the queue's maximum, or nobody can take calls: the flow continues (V7). */
   | { kind: 'overflow'; reason: 'max-wait' | 'no-agents'; waitMs: number }
   /** The caller hung up while waiting. */

@@ -5,6 +5,9 @@ import type { Logger } from '../ports.ts';
 import type { QueueEntry, QueueResult } from './port.ts';
 import type { AcdRepository } from './store/acd-repository.ts';
 
+/** What a history row records: a hand-off is filed as the agent's answered part of the call. */
+export type RecordedResult = Exclude<QueueResult, { kind: 'handed-off' }>;
+
 export class QueueHistory {
   constructor(
     private readonly repo: AcdRepository,
@@ -15,7 +18,7 @@ export class QueueHistory {
     entry: QueueEntry,
     id: string,
     enteredAt: number,
-    result: QueueResult,
+    result: RecordedResult,
     answeredAt: number | null,
     endedAt: number,
   ): Promise<void> {

@@ -130,6 +130,31 @@ export class Transfers {
     this.deps.lines.join(waiter, queue);
   }
 
+  /**
+   * Hands the caller out of the ACD, to the flow of `number` (a transfer keyed on the agent's
+   * phone to, e.g., the park number): the agent's part is filed as answered, the caller leaves
+   * the bridge and the queue step that holds them continues with that number's flow.
+   */
+  async handOff(
+    portalId: string,
+    agentId: string,
+    number: string,
+    by: string | null,
+    accepted?: () => Promise<void>,
+  ): Promise<void> {
+    const conv = this.talkingWith(portalId, agentId);
+    const { waiter } = conv;
+    // The conversation that ends now was this agent's part of the call (conversations.ts).
+    waiter.segment += 1;
+    await accepted?.();
+    await conv.leg.hangup();
+    const bridge = await waiter.bridge;
+    await bridge.remove([waiter.entry.call.info.id]).catch(() => undefined);
+    await bridge.destroy().catch(() => undefined);
+    const waitMs = this.deps.clock.now() - waiter.enqueuedAt;
+    waiter.settle({ kind: 'handed-off', number, agentId, by, waitMs });
+  }
+
   /** Starts an attended transfer: the agent consults `toAgentId` while the caller holds. */
   async consult(portalId: string, agentId: string, toAgentId: string): Promise<void> {
     const { agents, telephony } = this.deps;

@@ -39,6 +39,8 @@ export interface AcdDeps {
   /** Where queue-call recordings go; without one, calls are not recorded. */
   archive?: RecordingArchive | undefined;
   hooks?: QueueServiceHooks;
+  /** Whether a number has a flow of its own (routing), for transfers keyed on agents' phones. */
+  hasFlow?: (number: string) => boolean;
   /** Priority of a caller for the service-number path (e.g. VIP by CRM property; A7). */
   priorityOf?: (portalId: string, callerNumber: string | null) => number;
 }
@@ -132,6 +134,11 @@ export async function wireAcd(deps: AcdDeps) {
     transfers: queues.transfers,
     directory,
     agents,
+    hasFlow: (number) => deps.hasFlow?.(number) ?? false,
+    dialOf: (portalId, agentId) => {
+      const row = agents.live(portalId, agentId)?.row;
+      return row ? agentEndpoint(row.dial, deps.trunkDialTemplate) : null;
+    },
     progress: async (channelId, states) => {
       await transferProgress(telephony.client(), channelId, states);
     },

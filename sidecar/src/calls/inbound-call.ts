@@ -9,6 +9,9 @@ import type { Clock, ContactDirectory, Logger, LookupResult } from '../ports.ts'
 import type { CallLog } from '../store/call-log.ts';
 import { CallEndedError, type CallChannel } from '../telephony/port.ts';
 
+/** Agents handing the same caller on to other numbers' flows, at most (a loop ends here). */
+const MAX_HAND_OFFS = 5;
+
 export interface InboundCallDeps {
   clock: Clock;
   log: Logger;
@@ -57,6 +60,15 @@ export async function handleInboundCall(
   let failed = false;
   try {
     await runSteps(deps.flowFor(calledRaw), ctx);
+    // Handed to another number's flow by an agent (e.g. parked): the same call goes on there,
+    // and stays one call in the CRM. Bounded, as goto is, against a loop of hand-offs.
+    for (let hops = 0; ctx.handOff && !call.isEnded() && hops < MAX_HAND_OFFS; hops++) {
+      const { number, by } = ctx.handOff;
+      delete ctx.handOff;
+      ctx.transferredBy = by;
+      ctx.route.push(`handoff:${number}`);
+      await runSteps(deps.flowFor(number), ctx);
+    }
     // A flow that ends without hanging up must not leave the caller in silence.
     if (!call.isEnded()) await call.hangup();
   } catch (err) {

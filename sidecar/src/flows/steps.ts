@@ -11,6 +11,10 @@ export interface CallContext {
   callId?: string;
   /** Link to the call's recording, for the CRM call (hs_call_recording_url). */
   recordingUrl?: string | null;
+  /** Set by a queue step whose caller was handed to another number's flow (see QueueResult). */
+  handOff?: { number: string; by: string | null };
+  /** Dial string of whoever transferred the call into the flow running now (park returns). */
+  transferredBy?: string | null;
 }
 
 export interface CallStep {
@@ -22,7 +26,8 @@ export class Answer implements CallStep {
   readonly name = 'answer';
   async run(ctx: CallContext): Promise<void> {
     await ctx.call.answer();
-    ctx.answeredAt = ctx.now();
+    // Kept when the call was answered before (handed on to another number's flow).
+    ctx.answeredAt ??= ctx.now();
   }
 }
 

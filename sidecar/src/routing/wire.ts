@@ -52,6 +52,8 @@ export interface RoutingDeps {
 
 export interface Routing {
   flowFor(calledNumber: string): readonly FlowStep[];
+  /** The flows file names this number (it does not fall to the default flow). */
+  hasFlowFor(calledNumber: string): boolean;
   routers: Router[];
   store: FlowStore;
   settings: RoutingSettings;
@@ -133,6 +135,10 @@ export async function wireRouting(deps: RoutingDeps): Promise<Routing> {
     flowFor(called) {
       const name = flowNameFor(compiled.file, called);
       return [answer, ...(compiled.flows.get(name) ?? [])];
+    },
+    hasFlowFor(called) {
+      const { numbers } = compiled.file;
+      return numbers[called] !== undefined || numbers[called.replace(/^\+/, '')] !== undefined;
     },
     routers: [
       recordingsRouter(archive),

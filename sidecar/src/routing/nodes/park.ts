@@ -98,8 +98,12 @@ export class ParkStep implements FlowStep {
     return branch(this.onTimeout, ctx);
   }
 
-  /** Who parked the call: Asterisk's BLINDTRANSFER (the transferring channel) or CENTRALINO_PARKER. */
+  /**
+   * Who parked the call: the agent whose phone transferred it here (ctx.transferredBy),
+   * CENTRALINO_PARKER, or Asterisk's BLINDTRANSFER (the transferring channel).
+   */
   private async parkerOf(ctx: FlowContext): Promise<string | null> {
+    if (ctx.transferredBy) return ctx.transferredBy;
     const explicit = await this.media.channelVar(ctx.call.info.id, 'CENTRALINO_PARKER');
     if (explicit) return explicit;
     const transferrer = await this.media.channelVar(ctx.call.info.id, 'BLINDTRANSFER');

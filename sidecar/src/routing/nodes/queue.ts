@@ -35,6 +35,10 @@ export class QueueStep implements FlowStep {
         ctx.notes.push(`Answered in queue ${queue} by agent ${result.agentId}`);
         if (result.recordingUrl) ctx.recordingUrl = result.recordingUrl;
         return 'stop';
+      case 'handed-off':
+        ctx.notes.push(`Transferred by agent ${result.agentId} to ${result.number}`);
+        ctx.handOff = { number: result.number, by: result.by };
+        return 'stop';
       case 'abandoned':
         ctx.notes.push(
           `Caller hung up waiting in queue ${queue} (${Math.round(result.waitMs / 1000)} s)`,
