@@ -103,11 +103,24 @@ before(async () => {
   const first = await listen('+390577000901');
   const second = await listen('+390577000902');
   const holding = await listen('+390577000903', '0577900302', HOLD_LISTEN_S);
-  for (const c of [first, second, holding])
-    assert.equal((await c.done).result.kind, 'abandoned', 'the callers hung up after listening');
+  for (const [c, listenS] of [
+    [first, LISTEN_S],
+    [second, LISTEN_S],
+    [holding, HOLD_LISTEN_S],
+  ] as const) {
+    const { result } = await c.done;
+    assert.equal(result.kind, 'abandoned', 'the callers hung up after listening');
+    // Left early (the call cut off), a caller hears no announcement: say so, not "not heard".
+    assert.ok(
+      result.waitMs >= (listenS - 1) * 1000,
+      `${c.name} waited only ${result.waitMs} ms of its ${listenS} s`,
+    );
+  }
   heard.first = await takeStoredRecording(first.name);
   heard.second = await takeStoredRecording(second.name);
   heard.holding = await takeStoredRecording(holding.name);
+  for (const [who, rec] of Object.entries(heard))
+    console.log(`${who}: recorded ${seconds(rec.samples.length)} s`);
 });
 
 after(async () => {
