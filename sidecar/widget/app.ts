@@ -11,7 +11,7 @@ import {
   type AgentStatus,
   type CallView,
 } from './sidecar-api.ts';
-import { initTransferPanel, onQueueCall } from './transfer-panel.ts';
+import { initTransferPanel, onConsulted, onQueueCall } from './transfer-panel.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -259,6 +259,7 @@ async function start(): Promise<void> {
         case 'call':
           return onCall(event.call);
         case 'queue-call':
+          onConsulted(event.consultedBy);
           return onQueueCall(event.queueCall);
       }
     },

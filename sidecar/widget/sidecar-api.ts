@@ -33,6 +33,17 @@ export interface QueueCallView {
   consultation: { toAgentId: string; toName: string; state: 'ringing' | 'talking' } | null;
 }
 
+/** A colleague consulting this agent about their queue caller. */
+export interface ConsultedView {
+  fromAgentId: string;
+  fromName: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  contactId: string | null;
+  queueName: string;
+  state: 'ringing' | 'talking';
+}
+
 export interface TransferTargets {
   agents: { agentId: string; name: string }[];
   queues: { queueId: string; name: string }[];
@@ -41,7 +52,7 @@ export interface TransferTargets {
 export type ServerEvent =
   | { type: 'presence'; status: AgentStatus }
   | { type: 'call'; call: CallView }
-  | { type: 'queue-call'; queueCall: QueueCallView | null };
+  | { type: 'queue-call'; queueCall: QueueCallView | null; consultedBy: ConsultedView | null };
 
 const TOKEN_KEY = 'centralino.widget.token';
 let token: string | null = null;

@@ -2,7 +2,12 @@
 // colleague or a queue, then Transfer (blind) or Consult (attended: the caller holds while the
 // agent talks with the colleague, then Complete or Cancel). The sidecar decides and tells the
 // page through 'queue-call' events; this only shows them and sends the agent's choice.
-import { api, type QueueCallView, type TransferTargets } from './sidecar-api.ts';
+import {
+  api,
+  type ConsultedView,
+  type QueueCallView,
+  type TransferTargets,
+} from './sidecar-api.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -87,6 +92,20 @@ export function onQueueCall(q: QueueCallView | null): void {
   $('transfer-state').textContent = stateText(q);
   updateButtons();
   if (!wasShown) void loadTargets();
+}
+
+/**
+ * The other end of a consultation: a colleague asks this agent to take their caller. Shown
+ * while it rings and while they talk, so the agent knows whom the colleague is calling about.
+ */
+export function onConsulted(c: ConsultedView | null): void {
+  $('consulted').hidden = c === null;
+  if (!c) return;
+  const caller = [c.callerNumber ?? 'withheld number', c.callerName].filter(Boolean).join(' ');
+  $('consulted-text').textContent =
+    c.state === 'ringing'
+      ? `${c.fromName} is calling you about ${caller} (queue ${c.queueName})`
+      : `${c.fromName} is consulting you about ${caller} (queue ${c.queueName}); the caller is on hold`;
 }
 
 const buttons = ['btn-transfer', 'btn-consult', 'btn-consult-complete', 'btn-consult-cancel'];

@@ -26,6 +26,8 @@ const phones: SipAgentPhone[] = [];
 let a1: TestAgent, a2: TestAgent;
 let browser: Browser;
 let page: Page;
+/** The colleague's widget: it shows the consultation from the other end. */
+let colleaguePage: Page;
 
 before(async () => {
   s = await startAcdSidecar('widgetxferui', { env: { WIDGET_SESSION_SECRET: WIDGET_SECRET } });
@@ -43,6 +45,10 @@ before(async () => {
   page.setDefaultTimeout(15_000);
   await page.goto(`${s.url}/widget/#token=${agentToken(s.portalId, a1.id)}`);
   await page.locator('#status', { hasText: 'available' }).waitFor();
+  colleaguePage = await browser.newPage();
+  colleaguePage.setDefaultTimeout(15_000);
+  await colleaguePage.goto(`${s.url}/widget/#token=${agentToken(s.portalId, a2.id)}`);
+  await colleaguePage.locator('#status', { hasText: 'available' }).waitFor();
 });
 
 after(async () => {
@@ -114,6 +120,12 @@ test(
       .waitFor();
     assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
     assert.equal(await page.locator('#btn-transfer').isHidden(), true);
+    // The colleague sees who consults them, and about whom.
+    await colleaguePage
+      .locator('#consulted-text', {
+        hasText: 'Agent 331 is consulting you about +390577000331 (queue bdesk)',
+      })
+      .waitFor();
 
     const a1LegGone = channelGone(a1Leg);
     const a2Talking = untilTalking(a2.id);
@@ -122,6 +134,9 @@ test(
     await section.waitFor({ state: 'hidden' });
     await a1LegGone;
     await a2Talking;
+    // Once handed over, the colleague's widget shows the caller as their own queue call.
+    await colleaguePage.locator('#consulted').waitFor({ state: 'hidden' });
+    await colleaguePage.locator('#qc-number', { hasText: '+390577000331' }).waitFor();
     const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
     assert.equal(bridged.length, 2, 'the caller and one agent leg');
     assert.ok(bridged.includes(caller) && !bridged.includes(a1Leg));

@@ -89,6 +89,7 @@ interface QueueCallEvent {
     queueName: string;
     consultation: { toAgentId: string; toName: string; state: string } | null;
   } | null;
+  consultedBy: { fromAgentId: string; fromName: string; state: string } | null;
 }
 const isQueueCall = (e: Record<string, unknown>): e is Record<string, unknown> & QueueCallEvent =>
   e.type === 'queue-call';
@@ -175,7 +176,10 @@ test(
   'not talking with a queue caller: no queue call, transfers 409, bad bodies 400',
   WITHIN,
   async () => {
-    assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: null });
+    assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, {
+      queueCall: null,
+      consultedBy: null,
+    });
     assert.deepEqual((await as(a1, 'GET', '/consult')).body, { consultation: null });
     for (const [path, body] of [
       ['/transfer', { toQueueId: 'wsecond' }],
@@ -240,7 +244,10 @@ test(
         queueName: 'wdesk',
         consultation: null,
       });
-      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: started.queueCall });
+      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, {
+        queueCall: started.queueCall,
+        consultedBy: null,
+      });
 
       // Targets the widget must not reach: itself, nobody, another account's agent, a paused one.
       const self = await as(a1, 'POST', '/consult', { toAgentId: a1.id });
@@ -279,6 +286,26 @@ test(
       });
       // The caller holds alone meanwhile.
       assert.deepEqual(await s.acd.queues.bridgedWith(s.portalId, a1.id), [caller]);
+      // The colleague's widget shows who consults them, and about which caller.
+      const consulted = await a2Events.next<QueueCallEvent>(
+        (e) => isQueueCall(e) && e.consultedBy?.state === 'talking',
+        "a1's consultation on a2's widget",
+      );
+      const expectedConsulted = {
+        fromAgentId: a1.id,
+        fromName: 'Agent 321',
+        callerNumber: '+390577000321',
+        callerName: null,
+        contactId: null,
+        queueName: 'wdesk',
+        state: 'talking',
+      };
+      assert.deepEqual(consulted.consultedBy, expectedConsulted);
+      assert.equal(consulted.queueCall, null, 'a2 has no queue call of their own yet');
+      assert.deepEqual((await as(a2, 'GET', '/queue-call')).body, {
+        queueCall: null,
+        consultedBy: expectedConsulted,
+      });
 
       const a1LegGone = channelGone(a1Leg);
       const complete = await as(a1, 'POST', '/consult/complete');
@@ -291,13 +318,20 @@ test(
         ),
         'a1 no longer in a queue call',
       );
-      await a2Events.next(talkingWith('wdesk'), "the caller on a2's widget");
+      const handedOver = await a2Events.next<QueueCallEvent>(
+        (e) => talkingWith('wdesk')(e) && e.consultedBy === null,
+        "the caller on a2's widget, the consultation over",
+      );
+      assert.equal(handedOver.queueCall?.callerNumber, '+390577000321');
       const bridged = (await s.acd.queues.bridgedWith(s.portalId, a2.id))!;
       assert.equal(bridged.length, 2, 'the caller and one agent leg');
       assert.ok(bridged.includes(caller));
       assert.ok(!bridged.includes(a1Leg));
       assert.equal(await s.acd.queues.bridgedWith(s.portalId, a1.id), null);
-      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, { queueCall: null });
+      assert.deepEqual((await as(a1, 'GET', '/queue-call')).body, {
+        queueCall: null,
+        consultedBy: null,
+      });
 
       await hangupChannel(caller);
       assert.equal(answeredBy((await done).result), a2.id);

@@ -176,6 +176,7 @@ export class Transfers {
     this.consultations.set(lineKey(portalId, agentId), c);
     conv.consulting = true;
     this.deps.changes.emit(portalId, agentId);
+    this.deps.changes.emit(portalId, toAgentId);
     try {
       const agentLeg = conv.leg.info.id;
       const callerBridge = await conv.waiter.bridge;
@@ -233,6 +234,17 @@ export class Transfers {
     return { ...this.stateOf(c), channels: await c.bridge.channels() };
   }
 
+  /** The consultation in which `colleagueId` is being consulted (rung or talking), if any. */
+  consultedBy(
+    portalId: string,
+    colleagueId: string,
+  ): { fromAgentId: string; conv: Conversation; state: ConsultationState } | null {
+    for (const c of this.consultations.values())
+      if (!c.over && c.toAgentId === colleagueId && c.conv.waiter.entry.portalId === portalId)
+        return { fromAgentId: c.fromAgentId, conv: c.conv, state: this.stateOf(c).state };
+    return null;
+  }
+
   /** The consultation `agentId` is in, without asking Asterisk (live views). */
   consulting(portalId: string, agentId: string): Omit<ConsultationStatus, 'channels'> | null {
     const c = this.consultations.get(lineKey(portalId, agentId));
@@ -255,6 +267,7 @@ export class Transfers {
     const portalId = c.conv.waiter.entry.portalId;
     this.consultations.delete(lineKey(portalId, c.fromAgentId));
     this.deps.changes.emit(portalId, c.fromAgentId);
+    this.deps.changes.emit(portalId, c.toAgentId);
   }
 
   private async colleagueAnswered(c: Consultation, leg: CallChannel): Promise<void> {
@@ -274,6 +287,7 @@ export class Transfers {
     await c.bridge.add([leg.info.id]);
     c.legBridged = true;
     this.deps.changes.emit(portalId, c.fromAgentId);
+    this.deps.changes.emit(portalId, c.toAgentId);
   }
 
   /** The colleague's leg moves from the consultation into the caller's bridge. */

@@ -77,6 +77,20 @@ export function acdTransfersForWidget(deps: {
           : null,
       };
     },
+    consultedBy(portalId, agentId) {
+      const c = transfers.consultedBy(portalId, agentId);
+      if (!c) return null;
+      const { entry } = c.conv.waiter;
+      return {
+        fromAgentId: c.fromAgentId,
+        fromName: nameOf(portalId, c.fromAgentId),
+        callerNumber: entry.callerNumber,
+        callerName: entry.call.info.callerName || null,
+        contactId: entry.contactId ?? null,
+        queueName: c.conv.queue.row.name,
+        state: c.state,
+      };
+    },
     targets(portalId, agentId) {
       return {
         agents: agents

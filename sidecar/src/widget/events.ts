@@ -3,13 +3,13 @@
 // The HTTP layer turns a subscription into a server-sent-events stream.
 import type { AgentStatus } from '../acd/port.ts';
 import type { WidgetCallView } from './call-view.ts';
-import type { QueueCallView } from './transfer-port.ts';
+import type { ConsultedView, QueueCallView } from './transfer-port.ts';
 
 export type WidgetEvent =
   | { type: 'presence'; status: AgentStatus }
   | { type: 'call'; call: WidgetCallView }
   /** The queue caller the agent talks with (null: none any more), for transfers. */
-  | { type: 'queue-call'; queueCall: QueueCallView | null };
+  | { type: 'queue-call'; queueCall: QueueCallView | null; consultedBy: ConsultedView | null };
 
 type Subscriber = (event: WidgetEvent) => void;
 

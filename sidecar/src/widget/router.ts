@@ -9,7 +9,7 @@ import { InvalidSessionError, verifyAgentToken, type AgentSession } from './agen
 import type { WidgetAssets } from './bundle.ts';
 import { viewOf } from './call-view.ts';
 import { UnsafeDialValueError, type ClickToCall } from './click-to-call.ts';
-import { addTransferRoutes } from './transfer-routes.ts';
+import { addTransferRoutes, queueCallEvent } from './transfer-routes.ts';
 import type { QueueCallTransfers } from './transfer-port.ts';
 import type { Dispositions } from './dispositions.ts';
 import type { WidgetEvents } from './events.ts';
@@ -154,7 +154,7 @@ export function widgetRouter(deps: WidgetRouterDeps): Router {
         (row) => ({ type: 'call', call: viewOf(row) }),
       ),
       // A widget reloaded while talking with a queue caller can still transfer them.
-      { type: 'queue-call', queueCall: deps.transfers.current(s.portalId, s.agentId) },
+      queueCallEvent(deps.transfers, s.portalId, s.agentId),
     ];
     if (closed) return;
     for (const e of [...snapshot, ...held]) send(e);

@@ -22,6 +22,18 @@ export interface ConsultationView {
   state: 'ringing' | 'talking';
 }
 
+/** A colleague consulting this agent about their queue caller (the other end of a consult). */
+export interface ConsultedView {
+  fromAgentId: string;
+  fromName: string;
+  callerNumber: string | null;
+  callerName: string | null;
+  contactId: string | null;
+  queueName: string;
+  /** This agent's phone rings, or they talk with the colleague while the caller holds. */
+  state: 'ringing' | 'talking';
+}
+
 export interface TransferTargets {
   /** Colleagues of the same account who are available now. */
   agents: { agentId: string; name: string }[];
@@ -57,6 +69,8 @@ export class TransferRefusedError extends Error {
 export interface QueueCallTransfers {
   /** The queue caller the agent is talking with now, or null. */
   current(portalId: string, agentId: string): QueueCallView | null;
+  /** The colleague consulting this agent now (they ring or talk in a consultation), or null. */
+  consultedBy(portalId: string, agentId: string): ConsultedView | null;
   targets(portalId: string, agentId: string): TransferTargets;
   /** Blind transfer: the agent's leg ends at once, the caller waits for the target. */
   blind(portalId: string, agentId: string, target: TransferTarget): Promise<void>;
@@ -66,6 +80,6 @@ export interface QueueCallTransfers {
   complete(portalId: string, agentId: string): Promise<'transferred' | 'transferring'>;
   /** Back with the caller; the colleague's leg ends. */
   cancel(portalId: string, agentId: string): Promise<void>;
-  /** An agent's queue call changed (started, ended, consultation moved on). */
+  /** An agent's queue call changed (started, ended, consultation moved on, on either end). */
   onChange(listener: (portalId: string, agentId: string) => void): () => void;
 }

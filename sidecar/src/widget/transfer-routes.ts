@@ -40,6 +40,15 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new BodyError(detail);
 }
 
+/** What the widget shows of the agent's queue call: the stream's 'queue-call' event. */
+export function queueCallEvent(transfers: QueueCallTransfers, portalId: string, agentId: string) {
+  return {
+    type: 'queue-call' as const,
+    queueCall: transfers.current(portalId, agentId),
+    consultedBy: transfers.consultedBy(portalId, agentId),
+  };
+}
+
 export function addTransferRoutes(api: Router, transfers: QueueCallTransfers): void {
   type Work = (req: Request, res: Response, s: AgentSession) => Promise<void> | void;
   const route =
@@ -59,7 +68,8 @@ export function addTransferRoutes(api: Router, transfers: QueueCallTransfers): v
   api.get(
     '/queue-call',
     route((_req, res, s) => {
-      res.json({ queueCall: transfers.current(s.portalId, s.agentId) });
+      const { queueCall, consultedBy } = queueCallEvent(transfers, s.portalId, s.agentId);
+      res.json({ queueCall, consultedBy });
     }),
   );
   api.get(

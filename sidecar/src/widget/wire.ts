@@ -17,6 +17,7 @@ import { WidgetEvents } from './events.ts';
 import { notifyInboundCall } from './inbound-notifier.ts';
 import { widgetRouter } from './router.ts';
 import type { QueueCallTransfers } from './transfer-port.ts';
+import { queueCallEvent } from './transfer-routes.ts';
 import { WidgetCallStore } from './widget-call-store.ts';
 
 export interface WidgetDeps {
@@ -76,12 +77,10 @@ export async function wireWidget(deps: WidgetDeps): Promise<Widget> {
   const offPresence = deps.presence.onChange((portalId, status) =>
     events.publish(portalId, status.agentId, { type: 'presence', status }),
   );
-  // The agent's queue call changed: their widget shows it (and whom they consult) live.
+  // The agent's queue call changed: their widget shows it (and whom they consult, or who
+  // consults them) live.
   const offQueueCalls = deps.transfers.onChange((portalId, agentId) =>
-    events.publish(portalId, agentId, {
-      type: 'queue-call',
-      queueCall: deps.transfers.current(portalId, agentId),
-    }),
+    events.publish(portalId, agentId, queueCallEvent(deps.transfers, portalId, agentId)),
   );
   const router = widgetRouter({
     assets: await buildWidgetAssets(),
