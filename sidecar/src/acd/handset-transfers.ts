@@ -1,16 +1,15 @@
-// Transfers an agent starts on their own SIP phone: the handset's Transfer key sends a SIP
-// REFER. Left to Asterisk, a REFER would move the caller out of our bridge into the dialplan;
-// agent legs are therefore dialled with PJSIP_TRANSFER_HANDLING()=ari-only (wire.ts), and
-// Asterisk reports the REFER as a ChannelTransfer event instead. The number the agent keyed is
-// a colleague's agent number or a queue's number, and the transfer is then the same blind
-// transfer as the API's (one agent leg with the caller when it is over, Q6); or a number with a
-// flow of its own (the park number 700, the voicemail line): the caller leaves the ACD and goes
-// on in that flow, as the same call, and a parked caller comes back to this agent (A5). The
-// phone is told how it
-// went through transfer_progress (a NOTIFY with a SIP fragment): answered (200) once the
-// caller is handed over, unavailable (503) when the colleague cannot take it, declined (603)
-// for a number we do not know or an attended transfer (REFER with Replaces: the consultation
-// call was not placed through the ACD, so there is nothing of ours to join).
+// Transfers an agent starts on their own SIP phone: the handset's Transfer key sends a SIP REFER.
+// Left to Asterisk, a REFER would move the caller out of our bridge into the dialplan; agent legs
+// are therefore dialled with PJSIP_TRANSFER_HANDLING()=ari-only (wire.ts), and Asterisk reports the
+// REFER as a ChannelTransfer event instead. The number the agent keyed is a colleague's agent
+// number or a queue's number, and the transfer is then the same blind transfer as the API's (one
+// agent leg with the caller when it is over, Q6); or a number with a flow of its own (the park
+// number 700, the voicemail line): the caller leaves the ACD and goes on in that flow, as the same
+// call, and a parked caller comes back to this agent (A5). The phone is told how it went through
+// transfer_progress (a NOTIFY with a SIP fragment): answered (200) once the caller is handed over,
+// unavailable (503) when the colleague cannot take it, declined (603) for a number we do not know
+// or an attended transfer (REFER with Replaces: the consultation call was not placed through the
+// ACD, so there is nothing of ours to join).
 import { z } from 'zod';
 import type { Logger } from '../ports.ts';
 import type { Conversations } from './conversations.ts';
