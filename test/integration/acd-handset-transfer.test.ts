@@ -23,6 +23,7 @@ import {
 } from '../support/acd-setup.ts';
 import { ari } from '../support/env.ts';
 import { waitFor } from '../support/harness.ts';
+import { untilBridgedTogether, untilParked } from '../support/ari-bridges.ts';
 import { tempDir, writeFlows } from '../support/routing.ts';
 import { readSipTrace } from '../support/sip-trace.ts';
 
@@ -184,30 +185,16 @@ test(
     await fFree;
     await untilFinalNotify(transferring);
     assert.match((await transferNotifications(transferring)).at(-1)!, /^SIP\/2\.0 200/);
-    await waitFor(
-      async () =>
-        (await bridges()).some(
-          (b) => b.bridge_type === 'holding' && b.channels.includes(placed.inboundChannelId),
-        ),
-      10_000,
-      'the caller parked in a holding bridge',
-    );
+    await untilParked(placed.inboundChannelId, 'the caller parked in a holding bridge');
     const picker = await placeCall(ari, {
       from: '+390577000599',
       to: '711',
       app: s.app,
       holdSeconds: 2,
     });
-    await waitFor(
-      async () =>
-        (await bridges()).some(
-          (b) =>
-            b.bridge_type === 'mixing' &&
-            b.channels.length === 2 &&
-            b.channels.includes(placed.inboundChannelId) &&
-            b.channels.includes(picker.inboundChannelId),
-        ),
-      10_000,
+    await untilBridgedTogether(
+      placed.inboundChannelId,
+      picker.inboundChannelId,
       'parked caller and picker bridged',
     );
     const calls = await logged;
@@ -217,9 +204,3 @@ test(
     assert.match(parked.note ?? '', /Parked on 711 and picked up/);
   },
 );
-
-async function bridges(): Promise<{ bridge_type: string; channels: string[] }[]> {
-  const auth = `Basic ${Buffer.from(`${ari.username}:${ari.password}`).toString('base64')}`;
-  const res = await fetch(`${ari.url}/ari/bridges`, { headers: { authorization: auth } });
-  return (await res.json()) as { bridge_type: string; channels: string[] }[];
-}

@@ -12,6 +12,7 @@ import type { OutboxRow } from '../../sidecar/src/store/entities.ts';
 import { CALL_ID_PROPERTY } from '../../sidecar/src/domain/call.ts';
 import { ari, testPortBase } from '../support/env.ts';
 import { startTestSidecar, waitFor, type TestSidecar } from '../support/harness.ts';
+import { ariJson, bridges, untilBridgedTogether, untilParked } from '../support/ari-bridges.ts';
 import { tempDir, writeFlows } from '../support/routing.ts';
 import { startTestSmtp, type TestMailbox } from '../support/smtp.ts';
 
@@ -88,14 +89,6 @@ function delivered(callId: string): Promise<OutboxRow> {
     sidecar.outbox.on('delivered', listener);
   });
 }
-
-async function ariJson<T>(p: string): Promise<T> {
-  const auth = `Basic ${Buffer.from(`${ari.username}:${ari.password}`).toString('base64')}`;
-  const res = await fetch(`${ari.url}/ari${p}`, { headers: { authorization: auth } });
-  return (await res.json()) as T;
-}
-const bridges = () =>
-  ariJson<{ id: string; bridge_type: string; channels: string[] }[]>('/bridges');
 
 test('voicemail: recorded until #, mailed with the audio, linked from the CRM call, served by range to signed links only', async () => {
   const mailed = mailbox.next();
@@ -175,30 +168,16 @@ test('parking: the call hears its slot, waits on hold, and is picked up by diall
     app: sidecar.app,
     holdSeconds: 30,
   });
-  await waitFor(
-    async () =>
-      (await bridges()).some(
-        (b) => b.bridge_type === 'holding' && b.channels.includes(parked.inboundChannelId),
-      ),
-    10_000,
-    'the call in a holding bridge',
-  );
+  await untilParked(parked.inboundChannelId);
   const picker = await placeCall(ari, {
     from: '+390577444555',
     to: '711',
     app: sidecar.app,
     holdSeconds: 3,
   });
-  await waitFor(
-    async () =>
-      (await bridges()).some(
-        (b) =>
-          b.bridge_type === 'mixing' &&
-          b.channels.length === 2 &&
-          b.channels.includes(parked.inboundChannelId) &&
-          b.channels.includes(picker.inboundChannelId),
-      ),
-    10_000,
+  await untilBridgedTogether(
+    parked.inboundChannelId,
+    picker.inboundChannelId,
     'parked call and picker bridged',
   );
   const calls = await both;
